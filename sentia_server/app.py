@@ -1,0 +1,76 @@
+"""The HTTP application: health routes, the MCP endpoint (Streamable HTTP, stateless, JSON) and the middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+
+from sentia_server.auth.verifier import principal_from_request_context
+from sentia_server.auth.principal import Principal
+from sentia_server.config import Settings
+from sentia_server.mcp import build_mcp_server
+from sentia_server.routes.health import health_routes
+from sentia_server.runtime import Runtime, build_runtime
+from sentia_server.security.http import (
+    ApiKeyHeaderMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    StatelessMcpMethodsMiddleware,
+)
+
+
+async def _http_principal() -> Principal | None:
+    return principal_from_request_context()
+
+
+def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
+    """Build the ASGI app. The runtime is started (and the database migrated) by the app's lifespan."""
+    runtime = runtime or build_runtime(settings)
+    mcp_server: MCPServer = build_mcp_server(
+        runtime,
+        transport="http",
+        resolve_principal=_http_principal,
+        token_verifier=runtime.credentials,
+    )
+    mcp_app = mcp_server.streamable_http_app(
+        streamable_http_path=settings.mcp_path,
+        stateless_http=True,
+        json_response=True,
+        max_request_body_size=settings.max_request_body_bytes,
+        transport_security=TransportSecuritySettings(
+            enable_dns_rebinding_protection=True,
+            allowed_hosts=settings.allowed_hosts,
+            allowed_origins=settings.allowed_origins,
+        ),
+        host=settings.host,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            async with mcp_server.session_manager.run():
+                yield
+        finally:
+            await runtime.aclose()
+
+    app = Starlette(
+        routes=[*health_routes(runtime), Mount("/", app=mcp_app)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_request_body_bytes),
+            Middleware(StatelessMcpMethodsMiddleware, mcp_path=settings.mcp_path),
+            Middleware(ApiKeyHeaderMiddleware),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.mcp_server = mcp_server
+    return app

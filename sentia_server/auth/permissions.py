@@ -1,0 +1,41 @@
+"""The role → permission table: the one place that says what each role may do."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sentia_server.auth.principal import Role
+
+
+class Permission(StrEnum):
+    """Every permission a tool can require, as `area:action`."""
+
+    TOOLS_LIST = "tools:list"
+    SYSTEM_READ = "system:read"
+
+
+# What each role adds to the role below it (see ROLE_ORDER).
+_ROLE_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.VIEWER: frozenset({Permission.TOOLS_LIST}),
+    Role.OPERATOR: frozenset({Permission.SYSTEM_READ}),
+    Role.MANAGER: frozenset(),
+    Role.ADMIN: frozenset(),
+}
+ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.OPERATOR, Role.MANAGER, Role.ADMIN)
+
+
+def permissions_of(role: Role) -> frozenset[Permission]:
+    """Everything `role` may do: its own grants plus those of every role below it."""
+    granted: set[Permission] = set()
+    for candidate in ROLE_ORDER[: ROLE_ORDER.index(role) + 1]:
+        granted |= _ROLE_GRANTS[candidate]
+    return frozenset(granted)
+
+
+def is_allowed(role: Role, permission: Permission) -> bool:
+    return permission in permissions_of(role)
+
+
+def lowest_role_with(permission: Permission) -> Role | None:
+    """The least privileged role that holds `permission`, for error messages that say who may call."""
+    return next((role for role in ROLE_ORDER if permission in permissions_of(role)), None)

@@ -1,0 +1,64 @@
+"""One entry point for every credential: an API key or a JWT in, a `Principal` (or nothing) out.
+
+`CredentialVerifier` is also the MCP SDK's `TokenVerifier`, so the SDK's bearer middleware answers unauthenticated
+requests with 401 and a `WWW-Authenticate` challenge.
+"""
+
+from __future__ import annotations
+
+import structlog
+from mcp.server.auth.middleware.auth_context import get_access_token
+from mcp.server.auth.provider import AccessToken
+
+from sentia_server.auth.api_keys import ApiKeyStore, looks_like_api_key
+from sentia_server.auth.jwt_tokens import JwtVerifier, TokenRejected
+from sentia_server.auth.principal import AuthMethod, Principal, Role
+
+log = structlog.get_logger(__name__)
+
+
+class CredentialVerifier:
+    def __init__(self, api_keys: ApiKeyStore, jwts: JwtVerifier) -> None:
+        self._api_keys = api_keys
+        self._jwts = jwts
+
+    async def authenticate(self, credential: str) -> Principal | None:
+        """The principal a credential proves, or None; the reason for a refusal is logged, the credential never."""
+        if looks_like_api_key(credential):
+            principal = await self._api_keys.authenticate(credential)
+            if principal is None:
+                log.info("credential refused", kind="api_key", reason="unknown, expired or revoked key")
+            return principal
+        if not self._jwts.enabled:
+            log.info("credential refused", kind="jwt", reason="no JWT verification key is configured")
+            return None
+        try:
+            return self._jwts.verify(credential)
+        except TokenRejected as error:
+            log.info("credential refused", kind="jwt", reason=str(error))
+            return None
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        principal = await self.authenticate(token)
+        if principal is None:
+            return None
+        return AccessToken(
+            token=token,
+            client_id=principal.subject,
+            subject=principal.subject,
+            scopes=[principal.role.value],
+            claims={"role": principal.role.value, "tenant": principal.tenant, "auth_method": principal.auth_method},
+        )
+
+
+def principal_from_request_context() -> Principal | None:
+    """The principal the HTTP bearer middleware authenticated for the current request, if any."""
+    token = get_access_token()
+    if token is None or token.claims is None:
+        return None
+    return Principal(
+        subject=token.subject or token.client_id,
+        role=Role(token.claims["role"]),
+        tenant=str(token.claims["tenant"]),
+        auth_method=AuthMethod(token.claims["auth_method"]),
+    )

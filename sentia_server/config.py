@@ -1,0 +1,221 @@
+"""The server's one Settings object: every option, read from `SENTIA_*` variables and `.env`, checked at start."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from sentia_server.integrations.settings import (
+    AmazonAdsSettings,
+    AmazonSellingPartnerSettings,
+    AnthropicSettings,
+    OpenAISettings,
+    ShopifySettings,
+    UnleashedSettings,
+    VendorSettings,
+    XeroSettings,
+)
+
+MIN_JWT_SECRET_LENGTH = 32
+MIN_JWT_SECRET_DISTINCT_CHARACTERS = 10
+# Placeholder words seen in sample configurations; a secret containing one is guessable. Each is at least six
+# letters long, so a random secret contains one by chance with negligible probability.
+_KNOWN_PLACEHOLDERS = ("change", "secret", "fallback", "example", "default", "password", "sentia")
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TESTING = "testing"
+    PRODUCTION = "production"
+
+
+CommaList = Annotated[list[str], NoDecode]
+
+
+def jwt_secret_weakness(secret: str) -> str | None:
+    """Why `secret` is too weak to sign tokens with, or None when it is acceptable."""
+    if len(secret) < MIN_JWT_SECRET_LENGTH:
+        return f"it is {len(secret)} characters long; at least {MIN_JWT_SECRET_LENGTH} are required"
+    if len(set(secret)) < MIN_JWT_SECRET_DISTINCT_CHARACTERS:
+        return (
+            f"it uses only {len(set(secret))} distinct characters; "
+            f"at least {MIN_JWT_SECRET_DISTINCT_CHARACTERS} are required"
+        )
+    lowered = secret.lower()
+    for word in _KNOWN_PLACEHOLDERS:
+        if word in lowered:
+            return f"it contains the placeholder word {word!r}"
+    return None
+
+
+class Settings(BaseSettings):
+    """All configuration of the server. Field `x` is read from `SENTIA_X`; nested vendor fields use `__`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SENTIA_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+
+    # HTTP transport
+    host: str = "127.0.0.1"
+    port: int = Field(default=3001, ge=1, le=65535)
+    mcp_path: str = Field(default="/mcp", pattern=r"^/[A-Za-z0-9/_-]*$")
+    public_url: str | None = Field(
+        default=None, description="The URL clients use to reach this server; defaults to http://host:port."
+    )
+    allowed_hosts: CommaList = Field(default_factory=lambda: ["127.0.0.1:*", "localhost:*", "[::1]:*"])
+    allowed_origins: CommaList = Field(
+        default_factory=lambda: ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
+    )
+    max_request_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+
+    # Storage and cache
+    data_dir: Path = Path(".sentia")
+    database_url: str | None = None
+    auto_migrate: bool | None = Field(
+        default=None, description="Apply migrations on start; defaults to on for the embedded SQLite database only."
+    )
+    redis_url: str | None = None
+    cache_key_prefix: str = Field(default="sentia", pattern=r"^[A-Za-z0-9_.:-]+$")
+    cache_max_entries: int = Field(default=10_000, ge=1)
+    cache_ttl_short_seconds: int = Field(default=300, ge=1)
+    cache_ttl_medium_seconds: int = Field(default=1800, ge=1)
+    cache_ttl_long_seconds: int = Field(default=3600, ge=1)
+    cache_redis_retry_seconds: float = Field(default=5.0, gt=0)
+
+    # Authentication
+    jwt_secret: SecretStr | None = None
+    jwt_public_key_file: Path | None = None
+    jwt_issuer: str = "sentia-mcp-server"
+    jwt_audience: str = "sentia-mcp"
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    api_key: SecretStr | None = Field(
+        default=None, description="The credential of the stdio transport (an API key or a JWT)."
+    )
+    api_key_default_ttl_days: int = Field(default=90, ge=1)
+    default_tenant: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+
+    # Logging
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    # Vendors: each is reached only when its credentials are set (see README, "Real vendor accounts").
+    xero: XeroSettings = Field(default_factory=XeroSettings)
+    shopify: ShopifySettings = Field(default_factory=ShopifySettings)
+    amazon: AmazonSellingPartnerSettings = Field(default_factory=AmazonSellingPartnerSettings)
+    amazon_ads: AmazonAdsSettings = Field(default_factory=AmazonAdsSettings)
+    unleashed: UnleashedSettings = Field(default_factory=UnleashedSettings)
+    openai: OpenAISettings = Field(default_factory=OpenAISettings)
+    anthropic: AnthropicSettings = Field(default_factory=AnthropicSettings)
+
+    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("SENTIA_DATABASE_URL must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _known_redis(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("SENTIA_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @model_validator(mode="after")
+    def _check_security(self) -> Settings:
+        if self.jwt_secret is not None:
+            weakness = jwt_secret_weakness(self.jwt_secret.get_secret_value())
+            if weakness:
+                raise ValueError(
+                    f"SENTIA_JWT_SECRET is too weak: {weakness}. "
+                    'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+                )
+        if self.jwt_public_key_file is not None and not self.jwt_public_key_file.is_file():
+            raise ValueError(f"SENTIA_JWT_PUBLIC_KEY_FILE does not name a readable file: {self.jwt_public_key_file}")
+        if self.environment is Environment.PRODUCTION:
+            if self.jwt_secret is None and self.jwt_public_key_file is None:
+                raise ValueError(
+                    "production needs a way to verify JWT bearer tokens: set SENTIA_JWT_SECRET (HS256, at least "
+                    f"{MIN_JWT_SECRET_LENGTH} random characters) or SENTIA_JWT_PUBLIC_KEY_FILE (RS256)"
+                )
+            if self.host not in ("127.0.0.1", "localhost", "::1") and self.allowed_hosts == Settings.model_fields[
+                "allowed_hosts"
+            ].get_default(call_default_factory=True):
+                raise ValueError(
+                    f"production listens on {self.host} but SENTIA_ALLOWED_HOSTS still lists only loopback names; "
+                    "set it to the host names clients use (e.g. mcp.example.com,mcp.example.com:443)"
+                )
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy async URL: the embedded SQLite file unless SENTIA_DATABASE_URL names another."""
+        if self.database_url is None:
+            return f"sqlite+aiosqlite:///{(self.data_dir / 'sentia.db').resolve()}"
+        return async_database_url(self.database_url)
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        return self.uses_embedded_database if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def resolved_public_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def mcp_url(self) -> str:
+        return f"{self.resolved_public_url}{self.mcp_path}"
+
+    def vendor_settings(self) -> dict[str, VendorSettings]:
+        """Every vendor's settings by the name used in status reports and env variables."""
+        return {
+            "xero": self.xero,
+            "shopify": self.shopify,
+            "amazon": self.amazon,
+            "amazon_ads": self.amazon_ads,
+            "unleashed": self.unleashed,
+            "openai": self.openai,
+            "anthropic": self.anthropic,
+        }
+
+    def cache_ttl_seconds(self, tier: str) -> int:
+        """The TTL of a cache tier name (short, medium, long)."""
+        ttl: int = getattr(self, f"cache_ttl_{tier}_seconds")
+        return ttl
+
+
+def async_database_url(url: str) -> str:
+    """Map the URL forms operators write (postgres://, postgresql://, sqlite://) to async driver URLs."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.removeprefix("sqlite://")
+    return url

@@ -1,0 +1,1 @@
+"""Vendor clients, one package per vendor. They know nothing of MCP, auth or tools."""

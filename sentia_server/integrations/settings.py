@@ -1,0 +1,122 @@
+"""Connection settings of each vendor, and whether enough of them are set to call the vendor.
+
+Every vendor is reached through a base URL that defaults to the vendor's production endpoint and can be pointed
+at a simulator. Secrets are `SecretStr`, so they never appear in a repr, a log line or a status report.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class VendorSettings(BaseModel):
+    """Common behaviour: a vendor is configured when every field in `required_fields` is set."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    env_name: ClassVar[str] = ""
+    required_fields: ClassVar[tuple[str, ...]] = ()
+
+    def missing_settings(self) -> list[str]:
+        """The environment variables still to set before this vendor can be called."""
+        return [
+            f"SENTIA_{self.env_name}__{name.upper()}"
+            for name in self.required_fields
+            if getattr(self, name) in (None, "", {})
+        ]
+
+    @property
+    def configured(self) -> bool:
+        return not self.missing_settings()
+
+
+class XeroSettings(VendorSettings):
+    """Xero Accounting API through an OAuth 2.0 app (custom connection or authorization code)."""
+
+    env_name: ClassVar[str] = "XERO"
+    required_fields: ClassVar[tuple[str, ...]] = ("client_id", "client_secret")
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    redirect_uri: str | None = None
+    scopes: str = "accounting.transactions.read accounting.reports.read accounting.contacts.read"
+    api_base_url: str = "https://api.xero.com"
+    identity_base_url: str = "https://identity.xero.com"
+
+
+class ShopifyShopSettings(BaseModel):
+    """One Shopify shop: its myshopify.com domain and an Admin API access token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shop_domain: str = Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", examples=["sentia-uk.myshopify.com"])
+    access_token: SecretStr
+
+
+class ShopifySettings(VendorSettings):
+    """Shopify GraphQL Admin API, pinned to one stable version, for one or more shops keyed by a short name."""
+
+    env_name: ClassVar[str] = "SHOPIFY"
+    required_fields: ClassVar[tuple[str, ...]] = ("shops",)
+    api_version: str = Field(default="2026-10", pattern=r"^\d{4}-(01|04|07|10)$")
+    shops: dict[str, ShopifyShopSettings] = Field(default_factory=dict)
+    base_url: str | None = Field(default=None, description="Overrides https://{shop_domain} (simulators).")
+
+
+class AmazonSellingPartnerSettings(VendorSettings):
+    """Amazon Selling Partner API, authorised by a Login with Amazon refresh token."""
+
+    env_name: ClassVar[str] = "AMAZON"
+    required_fields: ClassVar[tuple[str, ...]] = ("lwa_client_id", "lwa_client_secret", "refresh_token", "seller_id")
+    lwa_client_id: str | None = None
+    lwa_client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    seller_id: str | None = None
+    region: Literal["na", "eu", "fe"] = "eu"
+    endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
+    lwa_token_url: str = "https://api.amazon.com/auth/o2/token"
+
+
+class AmazonAdsSettings(VendorSettings):
+    """Amazon Ads API (Sponsored Products), authorised by a Login with Amazon refresh token."""
+
+    env_name: ClassVar[str] = "AMAZON_ADS"
+    required_fields: ClassVar[tuple[str, ...]] = ("client_id", "client_secret", "refresh_token", "profile_id")
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    refresh_token: SecretStr | None = None
+    profile_id: str | None = None
+    region: Literal["na", "eu", "fe"] = "eu"
+    endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
+    lwa_token_url: str = "https://api.amazon.com/auth/o2/token"
+
+
+class UnleashedSettings(VendorSettings):
+    """Unleashed inventory API: every request signed with HMAC-SHA256 of its query string."""
+
+    env_name: ClassVar[str] = "UNLEASHED"
+    required_fields: ClassVar[tuple[str, ...]] = ("api_id", "api_key")
+    api_id: str | None = None
+    api_key: SecretStr | None = None
+    base_url: str = "https://api.unleashedsoftware.com"
+    client_type: str = "sentia/sentia-mcp-server"
+
+
+class OpenAISettings(VendorSettings):
+    """OpenAI API through the official SDK."""
+
+    env_name: ClassVar[str] = "OPENAI"
+    required_fields: ClassVar[tuple[str, ...]] = ("api_key",)
+    api_key: SecretStr | None = None
+    base_url: str = "https://api.openai.com/v1"
+    organization: str | None = None
+
+
+class AnthropicSettings(VendorSettings):
+    """Anthropic Messages API through the official SDK."""
+
+    env_name: ClassVar[str] = "ANTHROPIC"
+    required_fields: ClassVar[tuple[str, ...]] = ("api_key",)
+    api_key: SecretStr | None = None
+    base_url: str = "https://api.anthropic.com"

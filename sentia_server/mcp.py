@@ -1,0 +1,86 @@
+"""The MCP server object: every tool module registered before the first request, bound to the tool executor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcp.server.auth.settings import AuthSettings
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from pydantic import AnyHttpUrl, BaseModel
+
+from sentia_server import __version__
+from sentia_server.auth.verifier import CredentialVerifier
+from sentia_server.runtime import Runtime
+from sentia_server.tools import system
+from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
+from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
+
+SERVER_NAME = "sentia-mcp-server"
+INSTRUCTIONS = (
+    "Sentia gives governed access to a manufacturer's business systems. Call list-tools to see what you may use, "
+    "and system-status when something fails."
+)
+TOOL_GROUPS: tuple[ToolGroup, ...] = (system.group,)
+
+
+def default_registry() -> ToolRegistry:
+    return ToolRegistry(list(TOOL_GROUPS))
+
+
+class _ExecutorArguments(FuncMetadata):
+    """Hands the raw arguments to the executor, which validates them itself so that refusals are audited."""
+
+    def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
+        return {"arguments": self.pre_parse_json(arguments_to_validate)}
+
+
+def _sdk_tool(spec: ToolSpec[Any, Any], executor: ToolExecutor) -> Tool:
+    async def run(arguments: dict[str, Any], ctx: Context) -> BaseModel:
+        return await executor.call(spec, arguments, jsonrpc_id=ctx.request_id)
+
+    # The SDK reads field names (for its JSON-in-a-string repair) from an ArgModelBase subclass.
+    arg_model = type(f"{spec.input_model.__name__}Arguments", (spec.input_model, ArgModelBase), {})
+    return Tool(
+        fn=run,
+        name=spec.name,
+        title=spec.title,
+        description=spec.description,
+        parameters=spec.input_schema,
+        fn_metadata=_ExecutorArguments(arg_model=arg_model, output_model=spec.output_model),
+        is_async=True,
+        context_kwarg="ctx",
+        annotations=spec.annotations,
+    )
+
+
+def build_mcp_server(
+    runtime: Runtime,
+    *,
+    transport: str,
+    resolve_principal: PrincipalResolver,
+    registry: ToolRegistry | None = None,
+    token_verifier: CredentialVerifier | None = None,
+) -> MCPServer:
+    """An MCP server whose tools run through one `ToolExecutor`. `token_verifier` turns on HTTP bearer auth."""
+    registry = registry or default_registry()
+    executor = ToolExecutor(runtime, registry, resolve_principal, transport)
+    auth = None
+    if token_verifier is not None:
+        # The verifier checks each token's audience itself, so the SDK's resource check stays off.
+        auth = AuthSettings(
+            issuer_url=AnyHttpUrl(runtime.settings.resolved_public_url),
+            resource_server_url=None,
+            validate_token_resource=False,
+        )
+    return MCPServer(
+        name=SERVER_NAME,
+        title="Sentia Manufacturing MCP server",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        tools=[_sdk_tool(spec, executor) for spec in registry],
+        token_verifier=token_verifier,
+        auth=auth,
+        log_level=runtime.settings.log_level,
+    )

@@ -1,0 +1,1 @@
+"""Logging now; metrics and business measures build on it."""

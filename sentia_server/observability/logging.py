@@ -1,0 +1,95 @@
+"""Structured logging to stderr (stdout belongs to JSON-RPC on the stdio transport), with secrets redacted.
+
+Exceptions are logged as their type and message, never as a stack trace: traces can carry arguments and
+internals. Set SENTIA_LOG_LEVEL=DEBUG and reproduce locally to investigate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import MutableMapping
+from typing import Any
+
+import structlog
+from structlog.typing import EventDict, WrappedLogger
+
+REDACTED = "[REDACTED]"
+_SENSITIVE_KEY = re.compile(r"authorization|token|secret|password|passwd|api[_-]?key|cookie|credential", re.IGNORECASE)
+_SENSITIVE_VALUE = re.compile(
+    r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]+"  # an Authorization header value
+    r"|sentia_[0-9a-f]{16}_[A-Za-z0-9_-]+"  # an API key
+    r"|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"  # a JWT
+)
+
+
+def redact_text(text: str) -> str:
+    return _SENSITIVE_VALUE.sub(REDACTED, text)
+
+
+def _redact(value: Any, key: str = "") -> Any:
+    if key and _SENSITIVE_KEY.search(key):
+        return REDACTED
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, MutableMapping):
+        return {k: _redact(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact(item) for item in value]
+    return value
+
+
+def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Replace values of sensitive keys, and credentials anywhere in text, with a marker."""
+    return {key: _redact(value, key) for key, value in event_dict.items()}
+
+
+def summarize_exception(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """Turn `exc_info` into `error_type` and `error`, so no stack trace reaches the log."""
+    exc_info = event_dict.pop("exc_info", None)
+    error: BaseException | None = None
+    if isinstance(exc_info, BaseException):
+        error = exc_info
+    elif isinstance(exc_info, tuple):
+        error = exc_info[1]
+    elif exc_info:
+        error = sys.exc_info()[1]
+    if error is not None:
+        event_dict.setdefault("error_type", type(error).__name__)
+        event_dict.setdefault("error", str(error))
+    return event_dict
+
+
+def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
+    """Route structlog and the standard library (MCP SDK, uvicorn, SQLAlchemy) through one stderr handler."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        summarize_exception,
+        redact_secrets,
+    ]
+    renderer: Any = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    # Request lines are logged by our own middleware with the request id; uvicorn's access log would repeat them.
+    logging.getLogger("uvicorn.access").handlers[:] = []
+    logging.getLogger("uvicorn.access").propagate = False
+    for noisy in ("alembic", "httpx", "httpx2", "httpcore", "mcp.server.streamable_http", "mcp.server.streamable_http_manager"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

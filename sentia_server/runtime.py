@@ -1,0 +1,146 @@
+"""The long-lived services of one server process, opened at start and closed at shutdown."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+import structlog
+
+from sentia_server import __version__
+from sentia_server.auth.api_keys import ApiKeyStore
+from sentia_server.auth.jwt_tokens import JwtVerifier
+from sentia_server.auth.verifier import CredentialVerifier
+from sentia_server.cache import Cache, build_cache
+from sentia_server.config import Settings
+from sentia_server.storage.audit import ToolExecutionLog
+from sentia_server.storage.database import Database
+from sentia_server.storage.migrate import current_revision, head_revision, upgrade_to_head
+
+log = structlog.get_logger(__name__)
+
+DependencyState = Literal["ok", "degraded", "failed"]
+
+
+class StartupError(Exception):
+    """The server cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class DependencyHealth:
+    name: str
+    status: DependencyState
+    backend: str
+    latency_ms: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthReport:
+    """`failed` when a required dependency is down, `degraded` when one works in a reduced mode."""
+
+    dependencies: tuple[DependencyHealth, ...]
+
+    @property
+    def status(self) -> DependencyState:
+        states = {dependency.status for dependency in self.dependencies}
+        if "failed" in states:
+            return "failed"
+        return "degraded" if "degraded" in states else "ok"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database: Database
+    cache: Cache
+    api_keys: ApiKeyStore
+    credentials: CredentialVerifier
+    tool_log: ToolExecutionLog
+    version: str = __version__
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _started_monotonic: float = field(default_factory=time.monotonic)
+
+    @property
+    def uptime_seconds(self) -> float:
+        return time.monotonic() - self._started_monotonic
+
+    async def start(self) -> None:
+        """Make the database usable (migrating it where allowed); raises StartupError with what to do."""
+        try:
+            await prepare_database(self.database, self.settings)
+        except StartupError:
+            raise
+        except Exception as error:
+            raise StartupError(
+                f"cannot use the database {self.database.display_url}: {type(error).__name__}: {error}"
+            ) from error
+
+    async def check_health(self) -> HealthReport:
+        return HealthReport(dependencies=(await self._database_health(), await self._cache_health()))
+
+    async def _database_health(self) -> DependencyHealth:
+        try:
+            latency = await self.database.ping()
+        except Exception as error:  # any driver error means "not reachable"; the type is enough to act on
+            log.warning("database health check failed", error_type=type(error).__name__)
+            return DependencyHealth("database", "failed", self.database.dialect, detail="not reachable")
+        return DependencyHealth("database", "ok", self.database.dialect, latency_ms=round(latency, 2))
+
+    async def _cache_health(self) -> DependencyHealth:
+        started = time.perf_counter()
+        try:
+            health = await self.cache.health()
+        except Exception as error:  # a backend without a fallback that cannot answer
+            log.warning("cache health check failed", error_type=type(error).__name__)
+            return DependencyHealth("cache", "failed", "unknown", detail="not reachable")
+        latency = round((time.perf_counter() - started) * 1000, 2)
+        return DependencyHealth("cache", health.status, health.backend, latency_ms=latency, detail=health.detail)
+
+    async def aclose(self) -> None:
+        await self.cache.aclose()
+        await self.database.aclose()
+
+
+async def prepare_database(database: Database, settings: Settings) -> None:
+    """Apply migrations where settings allow it; otherwise refuse to run on a schema the code does not expect."""
+    if settings.should_auto_migrate:
+        before, after = await upgrade_to_head(database)
+        if before != after:
+            log.info("database migrated", from_revision=before, to_revision=after)
+        return
+    current, head = await current_revision(database), head_revision()
+    if current != head:
+        raise StartupError(
+            f"the database ({database.display_url}) is at migration {current or 'none'} but this version needs "
+            f"{head}: run `sentia-server migrate` first"
+        )
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Create the services without connecting anything yet; `Runtime.start` connects and checks them."""
+    database = Database(settings.resolved_database_url)
+    api_keys = ApiKeyStore(database)
+    return Runtime(
+        settings=settings,
+        database=database,
+        cache=build_cache(settings),
+        api_keys=api_keys,
+        credentials=CredentialVerifier(api_keys, JwtVerifier(settings)),
+        tool_log=ToolExecutionLog(database),
+    )
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Build and start a runtime, and close it on exit."""
+    runtime = build_runtime(settings)
+    try:
+        await runtime.start()
+        yield runtime
+    finally:
+        await runtime.aclose()

@@ -1,0 +1,60 @@
+"""Apply and inspect Alembic migrations on a `Database`, from inside a running event loop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from sentia_server.storage.database import Database
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic configuration built in code, so no alembic.ini is needed at run time."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        # ConfigParser treats % as interpolation; URL-encoded passwords contain it.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # only possible if the versions folder is empty
+        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+    return head
+
+
+async def current_revision(database: Database) -> str | None:
+    """The revision the database is at, or None when no migration has been applied."""
+
+    def read(connection: Connection) -> str | None:
+        return MigrationContext.configure(connection).get_current_revision()
+
+    async with database.engine.connect() as connection:
+        return await connection.run_sync(read)
+
+
+async def upgrade_to_head(database: Database) -> tuple[str | None, str]:
+    """Apply every pending migration; returns the revisions before and after."""
+    before = await current_revision(database)
+    config = alembic_config(database.url)
+
+    def upgrade(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+    async with database.engine.begin() as connection:
+        await connection.run_sync(upgrade)
+    return before, head_revision()
+
+
+async def is_up_to_date(database: Database) -> bool:
+    return await current_revision(database) == head_revision()

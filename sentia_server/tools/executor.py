@@ -1,0 +1,123 @@
+"""The path of every tool call after the transport: principal → RBAC → arguments → cache → tool → audit."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import structlog
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
+from pydantic import BaseModel, ValidationError
+
+from sentia_server.auth.permissions import is_allowed
+from sentia_server.auth.principal import Principal
+from sentia_server.cache import CacheTier, tool_cache_key
+from sentia_server.observability.context import request_id_var
+from sentia_server.runtime import Runtime
+from sentia_server.storage.audit import ToolExecutionRecord
+from sentia_server.tools.context import ToolContext
+from sentia_server.tools.errors import InternalToolError, InvalidArguments, PermissionDenied, Unauthenticated
+from sentia_server.tools.registry import ToolRegistry, ToolSpec
+
+log = structlog.get_logger(__name__)
+
+PrincipalResolver = Callable[[], Awaitable[Principal | None]]
+
+
+class ToolExecutor:
+    """Runs tools for one transport. Every call is recorded in `tool_executions`, whatever its outcome."""
+
+    def __init__(
+        self, runtime: Runtime, registry: ToolRegistry, resolve_principal: PrincipalResolver, transport: str
+    ) -> None:
+        self._runtime = runtime
+        self._registry = registry
+        self._resolve_principal = resolve_principal
+        self._transport = transport
+
+    async def call(self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], *, jsonrpc_id: str | None) -> BaseModel:
+        started = time.perf_counter()
+        principal = await self._resolve_principal()
+        if principal is None:
+            raise Unauthenticated()
+        request_id = request_id_var.get() or jsonrpc_id
+        status, error_class = "error", None
+        try:
+            result = await self._authorized_call(spec, arguments, principal, request_id)
+            status = "success"
+            return result
+        except PermissionDenied as error:
+            status, error_class = "denied", type(error).__name__
+            raise
+        except InvalidArguments as error:
+            status, error_class = "invalid_arguments", type(error).__name__
+            raise
+        except (ToolError, MCPError) as error:
+            error_class = type(error).__name__
+            raise
+        except Exception as error:
+            error_class = type(error).__name__
+            reference = request_id or uuid.uuid4().hex
+            log.error("tool failed", tool=spec.name, reference=reference, exc_info=error)
+            raise InternalToolError(spec.name, reference) from None
+        finally:
+            await self._audit(spec, principal, status, error_class, started, request_id)
+
+    async def _authorized_call(
+        self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], principal: Principal, request_id: str | None
+    ) -> BaseModel:
+        if not is_allowed(principal.role, spec.permission):
+            raise PermissionDenied(spec.name, principal, spec.permission)
+        try:
+            params = spec.input_model.model_validate(arguments)
+        except ValidationError as error:
+            raise InvalidArguments.from_validation_error(spec.name, error, list(spec.input_model.model_fields)) from None
+        context = ToolContext(principal, self._runtime, self._registry, request_id, self._transport)
+        if spec.cache_tier is CacheTier.NONE:
+            result: BaseModel = await spec.handler(params, context)
+            return result
+        return await self._cached_call(spec, params, context)
+
+    async def _cached_call(self, spec: ToolSpec[Any, Any], params: BaseModel, context: ToolContext) -> BaseModel:
+        cache = self._runtime.cache
+        key = tool_cache_key(spec.name, context.principal.tenant, params.model_dump(mode="json"))
+        cached = await cache.get(key)
+        if cached is not None:
+            try:
+                hit: BaseModel = spec.output_model.model_validate_json(cached)
+                return hit
+            except ValidationError:  # an entry written by an older output model: recompute it
+                await cache.delete(key)
+        result: BaseModel = await spec.handler(params, context)
+        ttl = self._runtime.settings.cache_ttl_seconds(spec.cache_tier.value)
+        await cache.set(key, result.model_dump_json().encode(), ttl)
+        return result
+
+    async def _audit(
+        self,
+        spec: ToolSpec[Any, Any],
+        principal: Principal,
+        status: str,
+        error_class: str | None,
+        started: float,
+        request_id: str | None,
+    ) -> None:
+        record = ToolExecutionRecord(
+            principal_subject=principal.subject,
+            principal_role=principal.role.value,
+            tenant=principal.tenant,
+            auth_method=principal.auth_method.value,
+            transport=self._transport,
+            tool=spec.name,
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            error_class=error_class,
+            request_id=request_id,
+        )
+        try:
+            await self._runtime.tool_log.record(record)
+        except Exception as error:  # an audit outage must not turn a finished call into a failure
+            log.error("tool execution not recorded", tool=spec.name, error_type=type(error).__name__)
