@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount
 
-from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.auth.principal import Principal
+from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.config import Settings
 from sentia_server.mcp import build_mcp_server
 from sentia_server.routes.health import health_routes

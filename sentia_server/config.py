@@ -63,6 +63,8 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         extra="ignore",
         validate_default=True,
+        # A validation error must never echo a value back: it may be a secret.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = Environment.DEVELOPMENT

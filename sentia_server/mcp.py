@@ -16,6 +16,7 @@ from sentia_server.runtime import Runtime
 from sentia_server.tools import system
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
+from sentia_server.tools.schema import model_schema
 
 SERVER_NAME = "sentia-mcp-server"
 INSTRUCTIONS = (
@@ -48,7 +49,9 @@ def _sdk_tool(spec: ToolSpec[Any, Any], executor: ToolExecutor) -> Tool:
         title=spec.title,
         description=spec.description,
         parameters=spec.input_schema,
-        fn_metadata=_ExecutorArguments(arg_model=arg_model, output_model=spec.output_model),
+        fn_metadata=_ExecutorArguments(
+            arg_model=arg_model, output_model=spec.output_model, output_schema=model_schema(spec.output_model)
+        ),
         is_async=True,
         context_kwarg="ctx",
         annotations=spec.annotations,

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from sentia_server.config import Settings
 
 CATEGORIES = ("unit", "integration", "e2e", "security", "performance")
 _TESTS_DIR = Path(__file__).parent
@@ -22,3 +26,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Settings]:
+    """Settings isolated from the developer's environment and .env: data in tmp_path, overrides by keyword."""
+    for name in list(os.environ):
+        if name.startswith("SENTIA_") and not name.startswith(("SENTIA_TEST_", "SENTIA_REQUIRE_")):
+            monkeypatch.delenv(name)
+
+    def build(**overrides: object) -> Settings:
+        overrides.setdefault("data_dir", tmp_path / "data")
+        return Settings(_env_file=None, **overrides)
+
+    return build

@@ -114,7 +114,9 @@ class ApiKeyStore:
             return None
         if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= utcnow()):
             return None
-        return Principal(subject=f"api-key:{row.id}", role=Role(row.role), tenant=row.tenant, auth_method=AuthMethod.API_KEY)
+        return Principal(
+            subject=f"api-key:{row.id}", role=Role(row.role), tenant=row.tenant, auth_method=AuthMethod.API_KEY
+        )
 
     async def get(self, key_id: str) -> ApiKeyInfo | None:
         async with self._database.session() as session:

@@ -45,13 +45,13 @@ class JwtVerifier:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as error:
             raise TokenRejected(f"malformed token: {error}") from None
-        key = self._keys.get(algorithm) if isinstance(algorithm, str) else None
-        if key is None:
-            raise TokenRejected(f"algorithm {algorithm!r} is not accepted; accepted: {', '.join(self.algorithms) or 'none'}")
+        if not isinstance(algorithm, str) or algorithm not in self._keys:
+            accepted = ", ".join(self.algorithms) or "none"
+            raise TokenRejected(f"algorithm {algorithm!r} is not accepted; accepted: {accepted}")
         try:
             claims = jwt.decode(
                 token,
-                key,
+                self._keys[algorithm],
                 algorithms=[algorithm],
                 audience=self._audience,
                 issuer=self._issuer,
@@ -67,7 +67,7 @@ class JwtVerifier:
         if not isinstance(subject, str) or not subject:
             raise TokenRejected("the sub claim must be a non-empty string")
         try:
-            role = Role(claims.get("role"))
+            role = Role(str(claims.get("role")))
         except ValueError:
             raise TokenRejected(f"the role claim must be one of: {', '.join(r.value for r in Role)}") from None
         tenant = claims.get("tenant", self._default_tenant)

@@ -16,7 +16,9 @@ def _expires_at(_key: str, entry: tuple[bytes, float], now: float) -> float:
 
 class MemoryCache:
     def __init__(self, max_entries: int, *, timer: Callable[[], float] = time.monotonic) -> None:
-        self._entries: TLRUCache[str, tuple[bytes, float]] = TLRUCache(maxsize=max_entries, ttu=_expires_at, timer=timer)
+        self._entries: TLRUCache[str, tuple[bytes, float]] = TLRUCache(
+            maxsize=max_entries, ttu=_expires_at, timer=timer
+        )
 
     def __len__(self) -> int:
         return len(self._entries)

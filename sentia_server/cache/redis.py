@@ -24,7 +24,9 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         value = await self._redis.get(self._key(key))
-        return bytes(value) if value is not None else None
+        if value is None or isinstance(value, bytes):
+            return value
+        return str(value).encode()
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         await self._redis.set(self._key(key), value, px=max(1, int(ttl_seconds * 1000)))

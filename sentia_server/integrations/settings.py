@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 class VendorSettings(BaseModel):
     """Common behaviour: a vendor is configured when every field in `required_fields` is set."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     env_name: ClassVar[str] = ""
     required_fields: ClassVar[tuple[str, ...]] = ()
@@ -48,7 +48,7 @@ class XeroSettings(VendorSettings):
 class ShopifyShopSettings(BaseModel):
     """One Shopify shop: its myshopify.com domain and an Admin API access token."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     shop_domain: str = Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", examples=["sentia-uk.myshopify.com"])
     access_token: SecretStr
@@ -75,7 +75,7 @@ class AmazonSellingPartnerSettings(VendorSettings):
     seller_id: str | None = None
     region: Literal["na", "eu", "fe"] = "eu"
     endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
-    lwa_token_url: str = "https://api.amazon.com/auth/o2/token"
+    lwa_url: str = "https://api.amazon.com/auth/o2/token"
 
 
 class AmazonAdsSettings(VendorSettings):
@@ -89,7 +89,7 @@ class AmazonAdsSettings(VendorSettings):
     profile_id: str | None = None
     region: Literal["na", "eu", "fe"] = "eu"
     endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
-    lwa_token_url: str = "https://api.amazon.com/auth/o2/token"
+    lwa_url: str = "https://api.amazon.com/auth/o2/token"
 
 
 class UnleashedSettings(VendorSettings):

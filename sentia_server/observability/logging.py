@@ -71,7 +71,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         summarize_exception,
         redact_secrets,
     ]
-    renderer: Any = structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    renderer: Any = (
+        structlog.processors.JSONRenderer() if fmt == "json" else structlog.dev.ConsoleRenderer(colors=False)
+    )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
@@ -91,5 +93,12 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     # Request lines are logged by our own middleware with the request id; uvicorn's access log would repeat them.
     logging.getLogger("uvicorn.access").handlers[:] = []
     logging.getLogger("uvicorn.access").propagate = False
-    for noisy in ("alembic", "httpx", "httpx2", "httpcore", "mcp.server.streamable_http", "mcp.server.streamable_http_manager"):
+    for noisy in (
+        "alembic",
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "mcp.server.streamable_http",
+        "mcp.server.streamable_http_manager",
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -19,12 +19,10 @@ def health_routes(runtime: Runtime) -> list[Route]:
     async def readiness(_request: Request) -> JSONResponse:
         """200 when the database answers (the cache may be degraded to memory); 503 naming what failed otherwise."""
         report = await runtime.check_health()
-        body = {
-            "status": report.status,
-            "checks": {dependency.name: asdict(dependency) for dependency in report.dependencies},
-        }
-        for check in body["checks"].values():
-            check.pop("name")
+        checks = {dependency.name: asdict(dependency) for dependency in report.dependencies}
+        for check in checks.values():
+            del check["name"]
+        body: dict[str, object] = {"status": report.status, "checks": checks}
         if report.status == "failed":
             body["failed"] = [d.name for d in report.dependencies if d.status == "failed"]
         return JSONResponse(body, status_code=503 if report.status == "failed" else 200)

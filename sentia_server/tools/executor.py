@@ -38,7 +38,9 @@ class ToolExecutor:
         self._resolve_principal = resolve_principal
         self._transport = transport
 
-    async def call(self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], *, jsonrpc_id: str | None) -> BaseModel:
+    async def call(
+        self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], *, jsonrpc_id: str | None
+    ) -> BaseModel:
         started = time.perf_counter()
         principal = await self._resolve_principal()
         if principal is None:
@@ -74,7 +76,9 @@ class ToolExecutor:
         try:
             params = spec.input_model.model_validate(arguments)
         except ValidationError as error:
-            raise InvalidArguments.from_validation_error(spec.name, error, list(spec.input_model.model_fields)) from None
+            raise InvalidArguments.from_validation_error(
+                spec.name, error, list(spec.input_model.model_fields)
+            ) from None
         context = ToolContext(principal, self._runtime, self._registry, request_id, self._transport)
         if spec.cache_tier is CacheTier.NONE:
             result: BaseModel = await spec.handler(params, context)

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
+from sentia_server.tools.schema import model_schema
 
 if TYPE_CHECKING:
     from sentia_server.tools.context import ToolContext
@@ -63,7 +64,9 @@ class ToolSpec(Generic[InputT, OutputT]):
 
     def __post_init__(self) -> None:
         if not TOOL_NAME.match(self.name):
-            raise ValueError(f"tool name {self.name!r} must be lowercase words joined by hyphens, e.g. 'xero-get-invoices'")
+            raise ValueError(
+                f"tool name {self.name!r} must be lowercase words joined by hyphens, e.g. 'xero-get-invoices'"
+            )
         if not self.description.strip():
             raise ValueError(f"tool {self.name!r} needs a description (the handler's docstring)")
         if self.input_model.model_config.get("extra") != "forbid":
@@ -73,7 +76,7 @@ class ToolSpec(Generic[InputT, OutputT]):
 
     @property
     def input_schema(self) -> dict[str, Any]:
-        return self.input_model.model_json_schema()
+        return model_schema(self.input_model)
 
     @property
     def read_only(self) -> bool:

@@ -1,0 +1,161 @@
+"""Tool calls through the official MCP client, in memory: RBAC, argument errors, caching and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+from mcp import MCPError
+from pydantic import Field
+
+from sentia_server.auth.permissions import Permission
+from sentia_server.auth.principal import Role
+from sentia_server.cache import CacheTier
+from sentia_server.tools import system
+from sentia_server.tools.context import ToolContext
+from sentia_server.tools.errors import PERMISSION_DENIED
+from sentia_server.tools.registry import ToolCategory, ToolGroup, ToolInput, ToolOutput, ToolRegistry
+
+pytestmark = pytest.mark.anyio
+
+
+class CountInput(ToolInput):
+    sku: str = Field(min_length=1, max_length=20)
+    quantity: int = Field(ge=0, le=1000)
+
+
+class CountOutput(ToolOutput):
+    sku: str
+    quantity: int
+    computed: int
+
+
+def counting_registry() -> tuple[ToolRegistry, list[str]]:
+    """A registry with a cached read tool that records each time its body runs, and a tool that crashes."""
+    calls: list[str] = []
+    group = ToolGroup(ToolCategory.SYSTEM)
+
+    @group.tool(
+        "test-count-stock", title="Count", permission=Permission.TOOLS_LIST, cache_tier=CacheTier.SHORT, read_only=True
+    )
+    async def count(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Counts a SKU (test tool)."""
+        calls.append(ctx.principal.tenant)
+        return CountOutput(sku=params.sku, quantity=params.quantity, computed=len(calls))
+
+    @group.tool("test-crash", title="Crash", permission=Permission.TOOLS_LIST, read_only=True)
+    async def crash(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Always fails (test tool)."""
+        raise RuntimeError("database password is hunter2")
+
+    return ToolRegistry([system.group, group]), calls
+
+
+async def test_tools_list_has_schemas_and_annotations(principal, connect):
+    async with connect(principal()) as client:
+        tools = {tool.name: tool for tool in (await client.list_tools()).tools}
+    assert {"system-status", "list-tools"} <= set(tools)
+    status = tools["system-status"]
+    assert status.input_schema["additionalProperties"] is False
+    assert status.annotations is not None and status.annotations.read_only_hint is True
+    assert status.output_schema is not None and "uptime_seconds" in status.output_schema["properties"]
+    assert tools["list-tools"].input_schema["properties"]["category"]["anyOf"][0]["enum"] == ["system"]
+    assert all("$ref" not in str(tool.input_schema) + str(tool.output_schema) for tool in tools.values())
+
+
+async def test_system_status_reports_dependencies_and_vendors(principal, connect, runtime):
+    async with connect(principal(Role.OPERATOR)) as client:
+        result = await client.call_tool("system-status", {})
+    assert not result.is_error
+    status = result.structured_content
+    assert status["status"] == "healthy"
+    assert status["version"] == runtime.version
+    assert status["database"]["backend"] == runtime.database.dialect
+    assert status["cache"]["status"] == "ok"
+    assert {vendor["name"] for vendor in status["vendors"]} >= {"xero", "shopify", "amazon", "unleashed"}
+    assert status["tools_by_category"] == {"system": 2}
+
+
+async def test_list_tools_says_which_tools_the_caller_may_call(principal, connect):
+    async with connect(principal(Role.VIEWER)) as client:
+        result = await client.call_tool("list-tools", {"category": "system"})
+    callable_by_name = {tool["name"]: tool["callable"] for tool in result.structured_content["tools"]}
+    assert callable_by_name == {"system-status": False, "list-tools": True}
+
+
+async def test_denied_call_is_a_protocol_error_naming_the_permission(principal, connect, runtime):
+    async with connect(principal(Role.VIEWER)) as client:
+        with pytest.raises(MCPError) as raised:
+            await client.call_tool("system-status", {})
+    assert raised.value.error.code == PERMISSION_DENIED
+    assert raised.value.error.message == (
+        "permission denied: tool 'system-status' requires permission 'system:read' "
+        "(granted to role 'operator' and above); your role is 'viewer'"
+    )
+    [row] = await runtime.tool_log.recent()
+    assert (row.tool, row.status, row.principal_role, row.error_class) == (
+        "system-status",
+        "denied",
+        "viewer",
+        "PermissionDenied",
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"sku": "A-1"}, "quantity: Field required"),
+        ({"sku": "A-1", "quantity": "many"}, "quantity: Input should be a valid integer"),
+        ({"sku": "A-1", "quantity": 5, "colour": "red"}, "colour: unexpected argument (allowed: sku, quantity)"),
+        ({"sku": "", "quantity": 5}, "sku: String should have at least 1 character"),
+        ({"sku": "A-1", "quantity": 5000}, "quantity: Input should be less than or equal to 1000"),
+    ],
+)
+async def test_bad_arguments_get_a_tool_error_naming_the_problem(principal, connect, runtime, arguments, message):
+    registry, calls = counting_registry()
+    async with connect(principal(), registry=registry) as client:
+        result = await client.call_tool("test-count-stock", arguments)
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith("Error executing tool test-count-stock: invalid arguments for tool 'test-count-stock': ")
+    assert message in text
+    assert "many" not in text.replace("Input should be", "")  # the rejected value is not echoed
+    assert calls == []
+    [row] = await runtime.tool_log.recent()
+    assert (row.status, row.error_class) == ("invalid_arguments", "InvalidArguments")
+
+
+async def test_unknown_tool_is_named(principal, connect):
+    async with connect(principal()) as client:
+        result = await client.call_tool("xero-get-everything", {})
+    assert result.is_error and result.content[0].text == "Unknown tool: xero-get-everything"
+
+
+async def test_internal_errors_are_hidden_behind_a_reference(principal, connect, runtime):
+    registry, _ = counting_registry()
+    async with connect(principal(), registry=registry) as client:
+        result = await client.call_tool("test-crash", {"sku": "A", "quantity": 1})
+    text = result.content[0].text
+    assert result.is_error and "failed with an internal error (reference " in text
+    assert "hunter2" not in text and "Traceback" not in text and "RuntimeError" not in text
+    [row] = await runtime.tool_log.recent()
+    assert (row.status, row.error_class) == ("error", "RuntimeError")
+
+
+async def test_read_tools_are_cached_per_tenant_and_arguments(principal, connect, runtime):
+    registry, calls = counting_registry()
+    async with connect(principal(tenant="acme"), registry=registry) as client:
+        first = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+        again = await client.call_tool("test-count-stock", {"quantity": 5, "sku": "A-1"})
+        other_arguments = await client.call_tool("test-count-stock", {"sku": "A-2", "quantity": 5})
+    async with connect(principal(tenant="globex"), registry=registry) as client:
+        other_tenant = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+    assert first.structured_content == again.structured_content == {"sku": "A-1", "quantity": 5, "computed": 1}
+    assert other_arguments.structured_content["computed"] == 2
+    assert other_tenant.structured_content["computed"] == 3
+    assert calls == ["acme", "acme", "globex"]
+    assert [row.status for row in await runtime.tool_log.recent()] == ["success"] * 4
+
+
+async def test_call_without_a_principal_is_refused(principal, connect):
+    async with connect(None) as client:
+        with pytest.raises(MCPError, match="authentication required"):
+            await client.call_tool("list-tools", {})
