@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, Field
+
+from sentia_server.auth.permissions import Permission
+from sentia_server.cache import CacheTier
+from sentia_server.mcp import default_registry
+from sentia_server.tools.context import ToolContext
+from sentia_server.tools.registry import ToolCategory, ToolGroup, ToolInput, ToolOutput, ToolRegistry
+from sentia_server.tools.schema import inline_refs
+
+
+class Item(BaseModel):
+    sku: str
+
+
+class OrderInput(ToolInput):
+    items: list[Item] = Field(description="Lines")
+
+
+class OrderOutput(ToolOutput):
+    total: int
+
+
+def declare(group: ToolGroup, name: str = "test-orders", **options):
+    options.setdefault("read_only", True)
+
+    @group.tool(name, title="Orders", permission=Permission.TOOLS_LIST, **options)
+    async def orders(params: OrderInput, ctx: ToolContext) -> OrderOutput:
+        """List orders."""
+        return OrderOutput(total=len(params.items))
+
+    return group.specs[-1]
+
+
+def test_declaration_builds_a_complete_spec():
+    spec = declare(ToolGroup(ToolCategory.SYSTEM), cache_tier=CacheTier.MEDIUM, open_world=True)
+    assert (spec.input_model, spec.output_model) == (OrderInput, OrderOutput)
+    assert spec.description == "List orders."
+    assert spec.annotations.read_only_hint is True
+    assert spec.annotations.destructive_hint is False
+    assert spec.annotations.idempotent_hint is True
+    assert spec.annotations.open_world_hint is True
+    assert spec.input_schema["properties"]["items"]["items"]["properties"] == {
+        "sku": {"title": "Sku", "type": "string"}
+    }
+
+
+@pytest.mark.parametrize("name", ["Orders", "orders", "test_orders", "test--orders", "-test"])
+def test_tool_names_are_hyphenated_lowercase(name: str):
+    with pytest.raises(ValueError, match="must be lowercase words joined by hyphens"):
+        declare(ToolGroup(ToolCategory.SYSTEM), name=name)
+
+
+def test_write_tools_cannot_be_cached():
+    with pytest.raises(ValueError, match="changes data, so it cannot be cached"):
+        declare(ToolGroup(ToolCategory.SYSTEM), read_only=False, cache_tier=CacheTier.SHORT)
+
+
+class Loose(BaseModel):
+    sku: str
+
+
+def test_input_models_must_forbid_extra_arguments():
+    group = ToolGroup(ToolCategory.SYSTEM)
+    with pytest.raises(ValueError, match="must forbid extra fields"):
+
+        @group.tool("test-loose", title="Loose", permission=Permission.TOOLS_LIST, read_only=True)
+        async def loose(params: Loose, ctx: ToolContext) -> OrderOutput:
+            """Loose."""
+            return OrderOutput(total=0)
+
+
+def test_duplicate_names_are_refused():
+    group = ToolGroup(ToolCategory.SYSTEM)
+    declare(group)
+    declare(group)
+    with pytest.raises(ValueError, match="tool 'test-orders' is declared twice"):
+        ToolRegistry([group])
+
+
+def test_the_server_registry_holds_the_system_tools():
+    registry = default_registry()
+    assert [spec.name for spec in registry] == ["system-status", "list-tools"]
+    assert {category: len(specs) for category, specs in registry.by_category().items()} == {"system": 2}
+
+
+def test_recursive_schemas_are_refused_rather_than_looping():
+    schema = {"$defs": {"Node": {"properties": {"child": {"$ref": "#/$defs/Node"}}}}, "$ref": "#/$defs/Node"}
+    with pytest.raises(ValueError, match="'Node' is recursive"):
+        inline_refs(schema)
