@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from sentia_testkit.services import ServiceHandle
 
 MARKERS = {
     "unit": "fast tests of one module, no network and no services",
@@ -13,6 +19,78 @@ MARKERS = {
 }
 
 
+_SERVICES_USED = pytest.StashKey[dict[str, "ServiceHandle"]]()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for name, help_text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {help_text}")
+    config.stash[_SERVICES_USED] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say which servers the session's service fixtures used, so a CI log shows what the tests ran against."""
+    used = config.stash.get(_SERVICES_USED, {})
+    if used:
+        terminalreporter.section("sentia services")
+        for name, handle in sorted(used.items()):
+            terminalreporter.line(f"{name}: {handle.source} ({_redact(handle.url)})")
+
+
+def _redact(url: str) -> str:
+    from sentia_testkit.services._core import redact
+
+    return redact(url)
+
+
+# Services: PostgreSQL and Redis from SENTIA_TEST_*_URL, Docker or local binaries (docs/testkit.md).
+
+
+@pytest.fixture(scope="session")
+def sentia_postgres_server(pytestconfig: pytest.Config) -> Iterator[ServiceHandle]:
+    """The session's PostgreSQL server, chosen once; skips (or fails) the tests that need it when there is none."""
+    from sentia_testkit import services
+
+    handle = services.require(services.resolve_postgres())
+    pytestconfig.stash[_SERVICES_USED]["PostgreSQL"] = handle
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture
+def postgres_url(sentia_postgres_server: ServiceHandle) -> Iterator[str]:
+    """URL of a fresh, empty database for this test only, dropped (WITH FORCE) at teardown."""
+    from sentia_testkit.services.postgres import temporary_database
+
+    with temporary_database(sentia_postgres_server.url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sentia_redis_server(pytestconfig: pytest.Config) -> Iterator[ServiceHandle]:
+    """The session's Redis server, chosen once; skips (or fails) the tests that need it when there is none."""
+    from sentia_testkit import services
+
+    handle = services.require(services.resolve_redis())
+    pytestconfig.stash[_SERVICES_USED]["Redis"] = handle
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(sentia_redis_server: ServiceHandle) -> str:
+    """URL of the session's Redis server, shared by all tests: keep every key under `redis_key_prefix`."""
+    return sentia_redis_server.url
+
+
+@pytest.fixture
+def redis_key_prefix(redis_url: str) -> Iterator[str]:
+    """A unique prefix like `sentia-test:<hex>:` for this test; every key under it is deleted at teardown."""
+    from sentia_testkit.services.redis import key_prefix
+
+    with key_prefix(redis_url) as prefix:
+        yield prefix

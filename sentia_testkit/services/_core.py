@@ -90,10 +90,7 @@ class Unavailable:
         if self.broken:
             return self.attempts[-1].reason
         tried = "; ".join(f"{attempt.source}: {attempt.reason}" for attempt in self.attempts)
-        return (
-            f"{self.service} is not available. Tried {tried}. To provide one, {self.hint}. "
-            f"Set {REQUIRE_ENV}=1 to make a missing service an error instead of a skip."
-        )
+        return f"{self.service} is not available. Tried {tried}. To provide one, {self.hint}."
 
 
 @dataclass(frozen=True)
@@ -192,7 +189,7 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 def describe_error(exc: BaseException) -> str:
     """`ExcType: message`, or just the type when the message is empty (e.g. TimeoutError)."""
-    text = str(exc).strip()
+    text = str(exc).strip().rstrip(".")
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import socket
@@ -82,7 +83,7 @@ def _postgres_container_class() -> Any:
     try:
         from testcontainers.community.postgres import PostgresContainer
     except ImportError:  # testcontainers < 4.14 keeps the modules at the top level
-        from testcontainers.postgres import PostgresContainer  # type: ignore[no-redef]
+        from testcontainers.postgres import PostgresContainer
     return PostgresContainer
 
 
@@ -90,7 +91,7 @@ def _redis_container_class() -> Any:
     try:
         from testcontainers.community.redis import RedisContainer
     except ImportError:
-        from testcontainers.redis import RedisContainer  # type: ignore[no-redef]
+        from testcontainers.redis import RedisContainer
     return RedisContainer
 
 
@@ -101,17 +102,16 @@ def _start(container: Any, image: str) -> None:
             warnings.simplefilter("ignore", DeprecationWarning)
             container.start()
     except Exception as exc:
-        try:
+        with contextlib.suppress(Exception):  # the container may never have been created
             container.stop()
-        except Exception:  # the container may never have been created
-            pass
         raise SourceUnavailable(f"could not start a container from {image}: {describe_error(exc)}") from exc
 
 
 def start_postgres() -> ServiceHandle:
     """A throwaway PostgreSQL container (image from SENTIA_TEST_POSTGRES_IMAGE), stopped with the handle."""
     image = os.environ.get(POSTGRES_IMAGE_ENV) or DEFAULT_POSTGRES_IMAGE
-    container = _postgres_container_class()(image, username="postgres", password="postgres", dbname="postgres")
+    # A throwaway container reachable only through its mapped port: a fixed password is fine.
+    container = _postgres_container_class()(image, username="postgres", password="postgres", dbname="postgres")  # noqa: S106
     _start(container, image)
     host = container.get_container_host_ip()
     port = container.get_exposed_port(5432)
