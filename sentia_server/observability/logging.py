@@ -69,6 +69,12 @@ class _StderrHandler(logging.StreamHandler[TextIO]):
         super().emit(record)
 
 
+def drop_color_message(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """uvicorn attaches an ANSI-coloured copy of its message; the plain one is enough."""
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Route structlog and the standard library (MCP SDK, uvicorn, SQLAlchemy) through one stderr handler."""
     shared: list[Any] = [
@@ -76,6 +82,7 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        drop_color_message,
         summarize_exception,
         redact_secrets,
     ]
