@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+REPORTS := reports
+PYTEST_ARGS ?=
 
-.PHONY: run test venv clean
+.PHONY: run test gates venv clean
 
 venv: $(INSTALLED)
 
@@ -18,8 +20,20 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(BIN)/sentia-server dev
 
+# The whole suite under coverage (branch mode, subprocesses included); writes reports/junit.xml and
+# reports/coverage.json, which the tests and coverage gates read.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	@mkdir -p $(REPORTS)
+	@$(BIN)/python -m coverage erase
+	$(BIN)/python -m coverage run -m pytest --junitxml=$(REPORTS)/junit.xml $(PYTEST_ARGS)
+	@$(BIN)/python -m coverage combine -q
+	@$(BIN)/python -m coverage json -q -o $(REPORTS)/coverage.json
+	@echo "coverage (statements and branches): $$($(BIN)/python -m coverage report --format=total)%"
+
+# Every quality gate, from the reports `make test` wrote plus the analyzers run now.
+gates: $(INSTALLED)
+	$(BIN)/quality-gates --produce-only --skip tests,coverage
+	$(BIN)/quality-gates --from-reports $(REPORTS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .coverage coverage.json htmlcov reports
+	rm -rf $(VENV) .pytest_cache $(REPORTS) htmlcov

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from redis.asyncio import Redis
 
 from sentia_server.cache.base import CacheHealth
@@ -23,10 +25,8 @@ class RedisCache:
         return f"{self._prefix}{key}"
 
     async def get(self, key: str) -> bytes | None:
-        value = await self._redis.get(self._key(key))
-        if value is None or isinstance(value, bytes):
-            return value
-        return str(value).encode()
+        # The client is created without decode_responses, so values come back as bytes.
+        return cast("bytes | None", await self._redis.get(self._key(key)))
 
     async def set(self, key: str, value: bytes, ttl_seconds: float) -> None:
         await self._redis.set(self._key(key), value, px=max(1, int(ttl_seconds * 1000)))

@@ -25,10 +25,11 @@ def alembic_config(url: str | None = None) -> Config:
     return config
 
 
-def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:  # only possible if the versions folder is empty
-        raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
+def head_revision(config: Config | None = None) -> str:
+    config = config or alembic_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations found in {config.get_main_option('script_location')}")
     return head
 
 
@@ -54,7 +55,3 @@ async def upgrade_to_head(database: Database) -> tuple[str | None, str]:
     async with database.engine.begin() as connection:
         await connection.run_sync(upgrade)
     return before, head_revision()
-
-
-async def is_up_to_date(database: Database) -> bool:
-    return await current_revision(database) == head_revision()

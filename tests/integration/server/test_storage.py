@@ -78,3 +78,36 @@ async def test_tool_executions_are_recorded_with_utc_times(database: Database):
     assert rows[0].occurred_at.tzinfo is not None
     assert abs((datetime.now(UTC) - rows[0].occurred_at).total_seconds()) < 60
     assert [row.tenant for row in await log.recent()] == ["other", "acme"]
+
+
+def test_alembic_can_run_on_its_own_engine_and_write_offline_sql(backend_settings, tmp_path, capsys):
+    """The path operators take with the alembic CLI: no shared connection, and `--sql` for a DBA to review."""
+    backend_settings.data_dir.mkdir(parents=True, exist_ok=True)
+    config = alembic_config(backend_settings.resolved_database_url)
+    command.upgrade(config, "head", sql=True)
+    offline_sql = capsys.readouterr().out
+    assert "CREATE TABLE api_keys" in offline_sql
+    assert "CREATE TABLE tool_executions" in offline_sql
+    command.upgrade(config, "head")
+    command.downgrade(config, "base")
+
+
+def test_head_revision_without_migrations_is_an_error(tmp_path):
+    (tmp_path / "versions").mkdir()
+    (tmp_path / "env.py").write_text("")
+    config = alembic_config()
+    config.set_main_option("script_location", str(tmp_path))
+    with pytest.raises(RuntimeError, match=f"no migrations found in {tmp_path}"):
+        head_revision(config)
+
+
+async def test_in_memory_sqlite_and_naive_datetimes(tmp_path):
+    database = Database("sqlite+aiosqlite:///:memory:")
+    try:
+        assert await database.ping() >= 0
+    finally:
+        await database.aclose()
+    from sentia_server.storage.tables import UTCDateTime
+
+    with pytest.raises(ValueError, match="naive datetime given to a UTC column"):
+        UTCDateTime().process_bind_param(datetime(2026, 1, 1), database.engine.dialect)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from mcp import MCPError
+from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
 from sentia_server.auth.permissions import Permission
 from sentia_server.auth.principal import Role
-from sentia_server.cache import CacheTier
+from sentia_server.cache import CacheTier, tool_cache_key
 from sentia_server.tools import system
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.errors import PERMISSION_DENIED
@@ -159,3 +160,43 @@ async def test_call_without_a_principal_is_refused(principal, connect):
     async with connect(None) as client:
         with pytest.raises(MCPError, match="authentication required"):
             await client.call_tool("list-tools", {})
+
+
+def failing_registry() -> ToolRegistry:
+    group = ToolGroup(ToolCategory.SYSTEM)
+
+    @group.tool("test-vendor-down", title="Vendor down", permission=Permission.TOOLS_LIST, read_only=True)
+    async def vendor_down(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Fails the way a vendor tool does when its vendor is not configured (test tool)."""
+        raise ToolError("xero is not configured: set SENTIA_XERO__CLIENT_ID")
+
+    return ToolRegistry([system.group, group])
+
+
+async def test_deliberate_tool_errors_reach_the_caller_and_are_audited(principal, connect, runtime):
+    async with connect(principal(), registry=failing_registry()) as client:
+        result = await client.call_tool("test-vendor-down", {"sku": "A", "quantity": 1})
+    assert result.is_error
+    assert result.content[0].text.endswith("xero is not configured: set SENTIA_XERO__CLIENT_ID")
+    [row] = await runtime.tool_log.recent()
+    assert (row.status, row.error_class) == ("error", "ToolError")
+
+
+async def test_an_unreadable_cache_entry_is_recomputed(principal, connect, runtime):
+    registry, calls = counting_registry()
+    key = tool_cache_key("test-count-stock", "acme", {"sku": "A-1", "quantity": 5})
+    await runtime.cache.set(key, b'{"written": "by an older version"}', 60)
+    async with connect(principal(), registry=registry) as client:
+        result = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+    assert result.structured_content == {"sku": "A-1", "quantity": 5, "computed": 1}
+    assert calls == ["acme"]
+
+
+async def test_an_audit_outage_does_not_fail_the_call(principal, connect, runtime, monkeypatch):
+    async def broken_record(*args, **kwargs):
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(runtime.tool_log, "record", broken_record)
+    async with connect(principal()) as client:
+        result = await client.call_tool("list-tools", {})
+    assert not result.is_error

@@ -61,3 +61,15 @@ def test_logs_go_to_stderr_never_stdout(capsys):
     assert captured.out == ""
     assert "hello" in captured.err
     structlog.reset_defaults()
+
+
+def test_lists_and_exception_tuples_are_handled(json_logs):
+    import sys
+
+    try:
+        raise KeyError("missing")
+    except KeyError:
+        structlog.get_logger("test").error("lookup failed", tried=[API_KEY, "plain"], exc_info=sys.exc_info())
+    [line] = json_logs()
+    assert line["tried"] == [REDACTED, "plain"]
+    assert line["error_type"] == "KeyError"

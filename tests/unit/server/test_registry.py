@@ -90,3 +90,19 @@ def test_recursive_schemas_are_refused_rather_than_looping():
     schema = {"$defs": {"Node": {"properties": {"child": {"$ref": "#/$defs/Node"}}}}, "$ref": "#/$defs/Node"}
     with pytest.raises(ValueError, match="'Node' is recursive"):
         inline_refs(schema)
+
+
+def test_a_tool_needs_a_description():
+    group = ToolGroup(ToolCategory.SYSTEM)
+    with pytest.raises(ValueError, match="needs a description"):
+
+        @group.tool("test-silent", title="Silent", permission=Permission.TOOLS_LIST, read_only=True)
+        async def silent(params: OrderInput, ctx: ToolContext) -> OrderOutput:
+            return OrderOutput(total=0)
+
+
+def test_registry_lookup_by_name():
+    registry = default_registry()
+    assert registry.get("list-tools") is not None
+    assert registry.get("no-such-tool") is None
+    assert len(registry) == 2

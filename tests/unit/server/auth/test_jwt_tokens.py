@@ -140,3 +140,9 @@ def test_minted_token_verifies(make_settings):
 def test_minting_needs_a_secret(make_settings):
     with pytest.raises(TokenRejected, match="SENTIA_JWT_SECRET is not set"):
         mint_token(make_settings(), subject="dev", role=Role.ADMIN, tenant="x", ttl=timedelta(minutes=1))
+
+
+def test_empty_subject_is_refused(make_settings):
+    verifier = JwtVerifier(make_settings(jwt_secret=SECRET))
+    with pytest.raises(TokenRejected):
+        verifier.verify(jwt.encode(claims(sub=""), SECRET, algorithm="HS256"))

@@ -1,0 +1,12 @@
+"""The gates in the order they run: tests first, so coverage reads what the test run wrote."""
+
+from __future__ import annotations
+
+from sentia_testkit.gates.base import Gate
+from sentia_testkit.gates.coverage import CoverageGate
+from sentia_testkit.gates.tests import TestsGate
+
+
+def all_gates() -> list[Gate]:
+    gates: list[Gate] = [TestsGate(), CoverageGate()]
+    return gates
