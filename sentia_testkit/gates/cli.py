@@ -30,13 +30,17 @@ def _gate_list(text: str) -> list[str]:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="quality-gates", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="quality-gates", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     p.add_argument("--root", type=Path, default=Path.cwd(), help="project root (default: the current directory)")
     p.add_argument("--config", type=Path, help="pyproject.toml with [tool.sentia.gates] (default: ROOT/pyproject.toml)")
     p.add_argument("--reports-dir", type=Path, help="where tools write their reports (default: config reports_dir)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--from-reports", type=Path, metavar="DIR", help="evaluate the reports in DIR; run no tools")
-    mode.add_argument("--produce-only", action="store_true", help="run the tools and write their reports; judge nothing")
+    mode.add_argument(
+        "--produce-only", action="store_true", help="run the tools and write their reports; judge nothing"
+    )
     p.add_argument("--only", type=_gate_list, default=None, metavar="GATES", help="comma-separated gates to run")
     p.add_argument("--skip", type=_gate_list, default=[], metavar="GATES", help="comma-separated gates to leave out")
     return p
@@ -53,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_NOT_EVALUATED
     reports_dir = (args.from_reports or args.reports_dir or root / config.reports_dir).resolve()
     ctx = GateContext(root=root, reports_dir=reports_dir, config=config)
-    selected = [gate for gate in all_gates() if (args.only is None or gate.name in args.only) and gate.name not in args.skip]
+    selected = [
+        gate for gate in all_gates() if (args.only is None or gate.name in args.only) and gate.name not in args.skip
+    ]
     with terminal.live_progress(console) as progress:
         run = run_gates(
             ctx, selected, produce=args.from_reports is None, evaluate=not args.produce_only, progress=progress

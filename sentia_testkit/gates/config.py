@@ -55,7 +55,8 @@ class CoverageConfig(_Section):
 
     def loosenings(self) -> list[str]:
         notes = [
-            f"global {name} threshold {getattr(self, name):g}% is below the default {default:g}%: {self.loosened_reason}"
+            f"global {name} threshold {getattr(self, name):g}% is below the default {default:g}%: "
+            f"{self.loosened_reason}"
             for name, default in COVERAGE_DEFAULTS.items()
             if getattr(self, name) < default
         ]
@@ -104,14 +105,45 @@ class LintConfig(_Section):
     ruff: bool = True
     ruff_format: bool = True
     mypy: bool = True
-    ruff_paths: list[str] | None = None
-    mypy_args: list[str] = Field(default_factory=list)
+    ruff_paths: list[str] | None = Field(
+        default=None, description="Paths for `ruff check` and `ruff format --check`; default: the project root."
+    )
+    mypy_args: list[str] = Field(default_factory=list, description="Extra mypy arguments, before the paths.")
+    disabled_reason: str | None = Field(default=None, description="Why a tool is switched off; printed as a note.")
+
+    @model_validator(mode="after")
+    def _switching_off_needs_a_reason(self) -> LintConfig:
+        off = self.switched_off()
+        if off and len((self.disabled_reason or "").strip()) < 10:
+            raise ValueError(f"switching off {', '.join(off)} needs disabled_reason (at least 10 characters)")
+        return self
+
+    def switched_off(self) -> list[str]:
+        return [name for name in ("ruff", "ruff_format", "mypy") if not getattr(self, name)]
 
 
 class ContainerConfig(_Section):
     dockerfiles: list[str] = Field(default_factory=lambda: ["Dockerfile"])
     workflows: str = ".github/workflows"
     hadolint_failure_threshold: Literal["error", "warning", "info", "style"] = "warning"
+    loosened_reason: str | None = Field(
+        default=None, description="Why no Dockerfile is checked, or why only hadolint errors fail the gate."
+    )
+
+    @model_validator(mode="after")
+    def _loosening_needs_a_reason(self) -> ContainerConfig:
+        loosened = self.loosenings()
+        if loosened and len((self.loosened_reason or "").strip()) < 10:
+            raise ValueError(f"{'; '.join(loosened)} needs loosened_reason (at least 10 characters)")
+        return self
+
+    def loosenings(self) -> list[str]:
+        found: list[str] = []
+        if not self.dockerfiles:
+            found.append("dockerfiles = [] (no Dockerfile is checked)")
+        if self.hadolint_failure_threshold == "error":
+            found.append("hadolint_failure_threshold = error (warnings do not fail)")
+        return found
 
 
 class BenchmarksConfig(_Section):
@@ -122,10 +154,17 @@ class BenchmarksConfig(_Section):
     )
     command: list[str] | None = Field(
         default=None,
-        description="Runs the benchmarks and writes the JSON report; {reports} and {report} are replaced. Default: "
-        "python -m pytest benchmarks --benchmark-only --benchmark-json={report} with stable round settings.",
+        description="Runs the benchmarks once and writes pytest-benchmark's JSON to {report} ({reports} is replaced "
+        "too). Default: python -m pytest benchmarks --benchmark-only --benchmark-json={report} with steady rounds.",
     )
-    timeout_seconds: float = Field(default=1800, gt=0)
+    runs: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="Processes the benchmarks run in, one after another; the fastest run's median counts, because "
+        "a process's memory layout alone, or a burst of load, can slow a median by a third.",
+    )
+    timeout_seconds: float = Field(default=1800, gt=0, description="For each run.")
     reference: str | None = Field(
         default=None,
         description="Name of a benchmark of fixed work measured in the same run; every median is divided by its "

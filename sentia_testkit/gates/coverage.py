@@ -59,9 +59,7 @@ def _ratio(covered: int, total: int) -> float:
 def file_coverage(data: dict[str, Any]) -> Coverage:
     summary = data["summary"]
     regions = [
-        region
-        for name, region in data.get("functions", {}).items()
-        if name and region["summary"]["num_statements"] > 0
+        region for name, region in data.get("functions", {}).items() if name and region["summary"]["num_statements"] > 0
     ]
     return Coverage(
         statements=summary["num_statements"],
@@ -95,10 +93,13 @@ class CoverageGate:
             return GateResult(
                 self.name,
                 GateStatus.ERROR,
-                f"{path} has no branch data: measure with `coverage run --branch` (or [tool.coverage.run] branch = true)",
+                f"{path} has no branch data: measure with `coverage run --branch` "
+                "(or [tool.coverage.run] branch = true)",
             )
         if not files:
-            return GateResult(self.name, GateStatus.ERROR, f"{path} measured no files: check [tool.coverage.run] source")
+            return GateResult(
+                self.name, GateStatus.ERROR, f"{path} measured no files: check [tool.coverage.run] source"
+            )
         if not any("functions" in data for data in files.values()):
             return GateResult(
                 self.name, GateStatus.ERROR, f"{path} has no function regions: coverage.py 7.5 or newer is needed"
@@ -113,8 +114,12 @@ class CoverageGate:
 def judge(per_file: dict[str, Coverage], config: CoverageConfig) -> GateResult:
     total = sum(per_file.values(), Coverage(0, 0, 0, 0, 0, 0))
     checks = [
-        Check(f"global {measure}", f"{total.percent(measure):.2f}%", f">= {getattr(config, measure):g}%",
-              total.percent(measure) >= getattr(config, measure))
+        Check(
+            f"global {measure}",
+            f"{total.percent(measure):.2f}%",
+            f">= {getattr(config, measure):g}%",
+            total.percent(measure) >= getattr(config, measure),
+        )
         for measure in MEASURES
     ]
     notes = config.loosenings()
@@ -123,7 +128,8 @@ def judge(per_file: dict[str, Coverage], config: CoverageConfig) -> GateResult:
     for name, coverage in per_file.items():
         override = overrides.pop(name, None)
         limits = {
-            measure: getattr(override, measure) if override and getattr(override, measure) is not None
+            measure: getattr(override, measure)
+            if override and getattr(override, measure) is not None
             else getattr(config, measure)
             for measure in MEASURES
         }

@@ -64,7 +64,9 @@ def collect_escape_hatches(ctx: GateContext, results: list[GateResult]) -> Escap
         [f"{item.id}: {item.reason}" for item in config.dependencies.ignore],
     )
     hatches.merge_count(
-        "coverage overrides", len(config.coverage.overrides), [f"{o.path}: {o.reason}" for o in config.coverage.overrides]
+        "coverage overrides",
+        len(config.coverage.overrides),
+        [f"{o.path}: {o.reason}" for o in config.coverage.overrides],
     )
     hatches.merge_count(
         "tolerated unavailable gates",

@@ -208,7 +208,7 @@ class LocalPlan:
         self, argv: Sequence[str], *, cwd: Path, timeout: float, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
         try:
-            result = subprocess.run(  # noqa: S603 - our own argv of the PostgreSQL binaries we located
+            result = subprocess.run(
                 self.command(argv), cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:

@@ -178,9 +178,7 @@ def _spawn(binary: str, tmp: Path, timeout: float) -> tuple[subprocess.Popen[byt
         argv += ["--dir", str(tmp), "--daemonize", "no"]
         with log_path.open("ab") as log:
             # Our own argv: the redis-server found on PATH and fixed options.
-            process = subprocess.Popen(  # noqa: S603
-                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=tmp
-            )
+            process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
         url = f"redis://127.0.0.1:{port}/0"
         deadline = time.monotonic() + timeout
         while process.poll() is None:
