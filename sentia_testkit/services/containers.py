@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import secrets
 import socket
 import warnings
 from typing import Any
@@ -110,12 +111,13 @@ def _start(container: Any, image: str) -> None:
 def start_postgres() -> ServiceHandle:
     """A throwaway PostgreSQL container (image from SENTIA_TEST_POSTGRES_IMAGE), stopped with the handle."""
     image = os.environ.get(POSTGRES_IMAGE_ENV) or DEFAULT_POSTGRES_IMAGE
-    # A throwaway container reachable only through its mapped port: a fixed password is fine.
-    container = _postgres_container_class()(image, username="postgres", password="postgres", dbname="postgres")  # noqa: S106
+    # A fresh random password per container: its port may be reachable from other hosts while the tests run.
+    password = secrets.token_urlsafe(24)
+    container = _postgres_container_class()(image, username="postgres", password=password, dbname="postgres")
     _start(container, image)
     host = container.get_container_host_ip()
     port = container.get_exposed_port(5432)
-    url = f"postgresql://postgres:postgres@{host}:{port}/postgres"
+    url = f"postgresql://postgres:{password}@{host}:{port}/postgres"
     handle = ServiceHandle("PostgreSQL", SOURCE_NAME, url, stop_callback=container.stop)
     from .postgres import wait_ready
 

@@ -78,7 +78,7 @@ def database_url(server_url: str, name: str) -> str:
 
 def _asyncpg() -> Any:
     """asyncpg, imported on first use so that loading the plugin stays cheap."""
-    import asyncpg  # type: ignore[import-untyped]
+    import asyncpg
 
     return asyncpg
 
@@ -279,8 +279,9 @@ def start_local(plan: LocalPlan, *, timeout: float = READY_TIMEOUT) -> ServiceHa
         import pwd
 
         owner = pwd.getpwnam(plan.user)
-    # The server's user must be able to reach the directory: /tmp is world-traversable, $TMPDIR may not be.
-    base = "/tmp" if owner is not None and os.path.isdir("/tmp") else None  # noqa: S108 - mkdtemp makes it private
+    # The server's user must be able to reach the directory, and $TMPDIR may be private to root: use that user's
+    # home directory, which it can always traverse.
+    base = owner.pw_dir if owner is not None and os.path.isdir(owner.pw_dir) else None
     tmp = Path(tempfile.mkdtemp(prefix="sentia-pg-", dir=base))
     data, log = tmp / "data", tmp / "postgres.log"
     try:
