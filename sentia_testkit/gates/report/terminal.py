@@ -43,7 +43,7 @@ def render(run: GateRun, console: Console) -> None:
         status = Text(result.status.value, style=STYLES[result.status.value])
         if result.tolerated:
             status.append(" (tolerated)")
-        table.add_row(result.gate, status, result.summary)
+        table.add_row(result.gate, status, Text(result.summary))
     console.print(table)
     for result in run.results:
         failed = [check for check in result.checks if not check.passed]
@@ -51,7 +51,7 @@ def render(run: GateRun, console: Console) -> None:
         if failed or findings or result.notes:
             console.print(Text(f"{result.gate}:", style="bold"))
         for check in failed[:20]:
-            console.print(f"  {check.name}: {check.measured} (limit {check.limit})")
+            console.print(f"  {check.name}: {check.measured} (limit {check.limit})", markup=False)
         for finding in findings[:20]:
             console.print(f"  {finding.location}: {finding.message}", markup=False)
         if len(findings) > 20:
