@@ -82,6 +82,7 @@ def test_overrides_and_tolerances_are_kept_with_their_reasons():
 
 
 def test_advisory_database_location_can_come_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv("SENTIA_GATES_ADVISORY_DB", raising=False)
     path = write(tmp_path, '[tool.sentia.gates.dependencies]\nadvisory_db = "../shared/advisory-db"\n')
     assert load_config(path).dependencies.advisory_db == "../shared/advisory-db"
     monkeypatch.setenv("SENTIA_GATES_ADVISORY_DB", "/srv/advisory-db")
