@@ -22,10 +22,9 @@ def health_routes(runtime: Runtime) -> list[Route]:
         checks = {dependency.name: asdict(dependency) for dependency in report.dependencies}
         for check in checks.values():
             del check["name"]
-        body: dict[str, object] = {"status": report.status, "checks": checks}
-        if report.status == "failed":
-            body["failed"] = [d.name for d in report.dependencies if d.status == "failed"]
-        return JSONResponse(body, status_code=503 if report.status == "failed" else 200)
+        failed = [dependency.name for dependency in report.dependencies if dependency.status == "failed"]
+        body: dict[str, object] = {"status": report.status, "checks": checks, **({"failed": failed} if failed else {})}
+        return JSONResponse(body, status_code=503 if failed else 200)
 
     return [
         Route("/health", liveness, methods=["GET"]),

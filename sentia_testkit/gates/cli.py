@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -82,7 +81,3 @@ def write_reports(run: GateRun, reports_dir: Path, console: Console) -> None:
         with Path(step_summary).open("a") as handle:
             handle.write(summary)
     console.print(f"reports: {reports_dir}/quality-gates.{{json,md,html}}", markup=False)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

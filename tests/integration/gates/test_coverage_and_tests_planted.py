@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from support.projects import context, run_coverage, write_project
 
+from sentia_testkit.gates.base import ToolUnavailable
 from sentia_testkit.gates.coverage import CoverageGate
 from sentia_testkit.gates.model import GateStatus
 from sentia_testkit.gates.tests import TestsGate
@@ -218,3 +220,20 @@ def test_tests_gate_missing_or_broken_junit(tmp_path: Path, content: str | None,
         (tmp_path / "reports").mkdir()
         (tmp_path / "reports" / "junit.xml").write_text(content)
     assert TestsGate().evaluate(context(tmp_path)).status is status
+
+
+def test_a_configured_test_command_is_run_with_the_reports_directory(tmp_path: Path):
+    script = "import pathlib, sys; pathlib.Path(sys.argv[1], 'junit.xml').write_text(sys.argv[2])"
+    junit = '<testsuite><testcase classname="t" name="a"/></testsuite>'
+    ctx = context(tmp_path, tests={"command": [sys.executable, "-c", script, "{reports}", junit]})
+    TestsGate().produce(ctx)
+    result = TestsGate().evaluate(ctx)
+    assert (result.status, result.summary) == (GateStatus.PASS, "1 passed, 0 skipped, 0 xfailed")
+
+
+def test_a_suite_that_cannot_start_makes_the_gate_unavailable(tmp_path: Path):
+    write_project(
+        tmp_path, {**WELL_TESTED, "pyproject.toml": '[tool.pytest.ini_options]\naddopts = "--no-such-option"\n'}
+    )
+    with pytest.raises(ToolUnavailable, match=r"pytest wrote no JUnit report \(exit 4\)"):
+        TestsGate().produce(context(tmp_path))

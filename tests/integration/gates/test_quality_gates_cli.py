@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,11 @@ PROJECT = {
 }
 
 
+def _coverage_of_this_run() -> dict[str, str]:
+    """When the suite runs under coverage, the command under test is measured too."""
+    return {key: value for key, value in os.environ.items() if key.startswith("COVERAGE_")}
+
+
 def gates(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [QUALITY_GATES, "--root", str(root), *args],
@@ -30,7 +36,12 @@ def gates(root: Path, *args: str, env: dict[str, str] | None = None) -> subproce
         text=True,
         timeout=300,
         check=False,
-        env={"PATH": str(Path(sys.executable).parent) + ":/usr/bin:/bin", "COLUMNS": "200", **(env or {})},
+        env={
+            **_coverage_of_this_run(),
+            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+            "COLUMNS": "200",
+            **(env or {}),
+        },
     )
 
 
