@@ -42,6 +42,8 @@ ENV = "SENTIA_TEST_REDIS_URL"
 HINT = f"set {ENV}=redis://host:6379/0, or start Docker, or install Redis (redis-server)"
 LOCAL_SOURCE_NAME = "local binaries"
 CONNECT_TIMEOUT = 5.0
+STOP_TIMEOUT = 5.0
+"""Seconds a local redis-server gets to exit after SIGTERM before it is killed."""
 KEY_PREFIX_ROOT = "sentia-test"
 _GLOB_SPECIALS = "\\*?[]"
 
@@ -140,7 +142,7 @@ def _stop_process(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=5)
+            process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             process.kill()
     process.wait()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
 
 from sentia_testkit.services import ServiceHandle
 from sentia_testkit.services import redis as redis_service
+from sentia_testkit.services._core import free_port
 
 pytest_plugins = ["pytester"]
 
@@ -83,3 +87,59 @@ def test_glob_characters_in_the_prefix_match_literally(sentia_redis_server: Serv
     finally:
         redis_service.delete_keys(url, base)
         client.close()
+
+
+@pytest.fixture
+def redis_binary() -> str:
+    binary = redis_service.find_redis_server()
+    if binary is None:
+        pytest.skip("redis-server is not on PATH")
+    return binary
+
+
+@pytest.fixture
+def redis_without_unlink(redis_binary: str, tmp_path: Path) -> Iterator[str]:
+    """A throwaway redis-server without the UNLINK command, like Redis before 4.0; yields its URL."""
+    port = free_port()
+    argv = [redis_binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    argv += ["--dir", str(tmp_path), "--rename-command", "UNLINK", ""]
+    with subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT) as process:
+        try:
+            url = f"redis://127.0.0.1:{port}/0"
+            redis_service.wait_ready(url, what="redis-server without UNLINK", timeout=10)
+            yield url
+        finally:
+            redis_service._stop_process(process)
+
+
+def test_keys_are_deleted_with_del_where_unlink_is_unknown(redis_without_unlink: str) -> None:
+    url, prefix = redis_without_unlink, redis_service.new_key_prefix()
+    client = redis.Redis.from_url(url)
+    try:
+        with pytest.raises(redis.ResponseError, match="unknown command"):
+            client.unlink("anything")
+        client.mset({f"{prefix}{n}": n for n in range(5)} | {"sentia-outside": "keep"})
+
+        deleted = redis_service.delete_keys(url, prefix, batch=2)
+
+        assert deleted == 5
+        assert client.keys("*") == [b"sentia-outside"]
+    finally:
+        client.close()
+
+
+def test_other_errors_of_unlink_are_not_hidden(redis_binary: str) -> None:
+    server = redis_service.start_local(redis_binary)
+    admin = redis.Redis.from_url(server.url)
+    try:
+        admin.acl_setuser("limited", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all", "-unlink"])
+        admin.set("sentia-test:limited:key", 1)
+        limited_url = server.url.replace("redis://", "redis://limited:pw@")
+
+        with pytest.raises(redis.exceptions.NoPermissionError, match="unlink"):
+            redis_service.delete_keys(limited_url, "sentia-test:limited:")
+
+        assert admin.exists("sentia-test:limited:key") == 1
+    finally:
+        admin.close()
+        server.stop()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from sentia_testkit.services import containers, postgres, redis
@@ -17,3 +21,10 @@ def no_services(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(containers, "unreachable_reason", lambda timeout=1.0: NO_DOCKER)
     monkeypatch.setattr(postgres, "find_binaries", lambda: None)
     monkeypatch.setattr(redis, "find_redis_server", lambda: None)
+
+
+@pytest.fixture
+def socket_dir() -> Iterator[Path]:
+    """A short directory for unix sockets (their paths are limited to ~100 bytes, too few for tmp_path)."""
+    with tempfile.TemporaryDirectory(prefix="sd-", dir="/tmp") as path:
+        yield Path(path)

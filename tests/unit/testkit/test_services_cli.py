@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import entry_points
 
 import pytest
@@ -102,3 +104,28 @@ def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_console_script_points_at_main() -> None:
     (script,) = entry_points(group="console_scripts", name="sentia-testkit")
     assert script.value == "sentia_testkit.cli:main"
+
+
+def test_python_dash_m_runs_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both URLs are malformed, so the dry check needs no server, Docker engine or binaries to reach its verdict.
+    monkeypatch.setenv(postgres.ENV, "mysql://app@db.example/test")
+    monkeypatch.setenv(redis.ENV, "memcached://cache.example:11211")
+
+    result = subprocess.run(
+        [sys.executable, "-m", "sentia_testkit.cli", "services"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert (
+        "PostgreSQL: ERROR, SENTIA_TEST_POSTGRES_URL is set but unusable (tests needing PostgreSQL will error)" in lines
+    )
+    assert "Redis: ERROR, SENTIA_TEST_REDIS_URL is set but unusable (tests needing Redis will error)" in lines
+    assert (
+        "  [FAIL] SENTIA_TEST_REDIS_URL: SENTIA_TEST_REDIS_URL=memcached://cache.example:11211 is not a URL like "
+        "redis://host:6379/0"
+    ) in lines

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import socket
-import tempfile
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -426,13 +424,6 @@ def test_glob_characters_in_a_prefix_are_escaped() -> None:
 
 
 # Docker probe ----------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def socket_dir() -> Iterator[Path]:
-    """A short directory for unix sockets (their paths are limited to ~100 bytes)."""
-    with tempfile.TemporaryDirectory(prefix="sd-", dir="/tmp") as path:
-        yield Path(path)
 
 
 def _serve_once(path: Path, answer: bytes) -> threading.Thread:
