@@ -47,7 +47,10 @@ class Attempt:
 class Source(Protocol):
     """One place a service can come from (environment variable, Docker, local binaries)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """How reports name the source, e.g. SENTIA_TEST_REDIS_URL."""
+        ...
 
     def probe(self) -> Probe:
         """Say cheaply whether this source can serve; raise `SourceBroken` if it is configured but unusable."""
@@ -201,3 +204,35 @@ def log_tail(path: Path, lines: int = 15) -> str:
         return f"(no log: {exc})"
     tail = text.strip().splitlines()[-lines:]
     return " | ".join(tail) if tail else "(log is empty)"
+
+
+@dataclass(frozen=True)
+class EnvSource:
+    """A server named by an environment variable: used as is, never replaced by another when it does not work."""
+
+    service: str
+    name: str
+    """The environment variable, e.g. SENTIA_TEST_REDIS_URL."""
+    schemes: frozenset[str]
+    example: str
+    connection_error: Callable[[str], str | None]
+    ready: str
+    """What a working server does, for the probe's message (e.g. "answers PING")."""
+
+    def probe(self) -> Probe:
+        url = os.environ.get(self.name, "").strip()
+        if not url:
+            return Probe(False, "not set")
+        if urlsplit(url).scheme not in self.schemes:
+            raise SourceBroken(f"{self.name}={redact(url)} is not a URL like {self.example}")
+        problem = self.connection_error(url)
+        if problem is not None:
+            raise SourceBroken(
+                f"{self.name}={redact(url)} is set but that server cannot be used: {problem}. "
+                f"Start that server or fix the URL, or unset {self.name} to let the testkit provide one "
+                "(a configured server is never replaced by another)"
+            )
+        return Probe(True, f"{redact(url)} {self.ready}")
+
+    def start(self) -> ServiceHandle:
+        return ServiceHandle(self.service, self.name, os.environ[self.name].strip())

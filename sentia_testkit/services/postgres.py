@@ -21,10 +21,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from . import containers
 from ._core import (
     READY_TIMEOUT,
+    EnvSource,
     Probe,
     ServiceHandle,
     Source,
-    SourceBroken,
     SourceStatus,
     SourceUnavailable,
     Unavailable,
@@ -340,30 +340,6 @@ def _pg_ctl_start(plan: LocalPlan, tmp: Path, data: Path, log: Path, timeout: fl
 # Sources --------------------------------------------------------------------------------------------------------
 
 
-class EnvSource:
-    """A server named by SENTIA_TEST_POSTGRES_URL; its database is the maintenance connection."""
-
-    name = ENV
-
-    def probe(self) -> Probe:
-        url = os.environ.get(ENV, "").strip()
-        if not url:
-            return Probe(False, "not set")
-        if urlsplit(url).scheme not in {"postgresql", "postgres"}:
-            raise SourceBroken(f"{ENV}={redact(url)} is not a URL like postgresql://user@host:5432/db")
-        problem = connection_error(url)
-        if problem is not None:
-            raise SourceBroken(
-                f"{ENV}={redact(url)} is set but that server cannot be used: {problem}. "
-                f"Start that server or fix the URL, or unset {ENV} to let the testkit provide one "
-                "(a configured server is never replaced by another)"
-            )
-        return Probe(True, f"{redact(url)} accepts connections")
-
-    def start(self) -> ServiceHandle:
-        return ServiceHandle(SERVICE, ENV, os.environ[ENV].strip())
-
-
 class DockerSource:
     """A throwaway container, when a Docker engine answers."""
 
@@ -394,7 +370,15 @@ class LocalSource:
 
 def sources() -> list[Source]:
     """The sources in the order they are tried."""
-    return [EnvSource(), DockerSource(), LocalSource()]
+    env = EnvSource(
+        SERVICE,
+        ENV,
+        frozenset({"postgresql", "postgres"}),
+        "postgresql://user@host:5432/db",
+        connection_error,
+        "accepts connections",
+    )
+    return [env, DockerSource(), LocalSource()]
 
 
 def resolve_postgres() -> ServiceHandle | Unavailable:

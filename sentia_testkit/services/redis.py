@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import os
 import secrets
 import shutil
 import subprocess
@@ -13,15 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from . import containers
 from ._core import (
     READY_TIMEOUT,
+    EnvSource,
     Probe,
     ServiceHandle,
     Source,
-    SourceBroken,
     SourceStatus,
     SourceUnavailable,
     Unavailable,
@@ -29,7 +27,6 @@ from ._core import (
     describe_error,
     free_port,
     log_tail,
-    redact,
     resolve,
     wait_until,
 )
@@ -202,30 +199,6 @@ def _spawn(binary: str, tmp: Path, timeout: float) -> tuple[subprocess.Popen[byt
 # Sources ---------------------------------------------------------------------------------------------------------
 
 
-class EnvSource:
-    """A server named by SENTIA_TEST_REDIS_URL."""
-
-    name = ENV
-
-    def probe(self) -> Probe:
-        url = os.environ.get(ENV, "").strip()
-        if not url:
-            return Probe(False, "not set")
-        if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
-            raise SourceBroken(f"{ENV}={redact(url)} is not a URL like redis://host:6379/0")
-        problem = connection_error(url)
-        if problem is not None:
-            raise SourceBroken(
-                f"{ENV}={redact(url)} is set but that server cannot be used: {problem}. "
-                f"Start that server or fix the URL, or unset {ENV} to let the testkit provide one "
-                "(a configured server is never replaced by another)"
-            )
-        return Probe(True, f"{redact(url)} answers PING")
-
-    def start(self) -> ServiceHandle:
-        return ServiceHandle(SERVICE, ENV, os.environ[ENV].strip())
-
-
 class DockerSource:
     """A throwaway container, when a Docker engine answers."""
 
@@ -258,7 +231,10 @@ class LocalSource:
 
 def sources() -> list[Source]:
     """The sources in the order they are tried."""
-    return [EnvSource(), DockerSource(), LocalSource()]
+    env = EnvSource(
+        SERVICE, ENV, frozenset({"redis", "rediss", "unix"}), "redis://host:6379/0", connection_error, "answers PING"
+    )
+    return [env, DockerSource(), LocalSource()]
 
 
 def resolve_redis() -> ServiceHandle | Unavailable:
