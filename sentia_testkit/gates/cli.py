@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -48,7 +49,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     root = args.root.resolve()
-    console = Console(stderr=False, highlight=False)
+    # CI logs are not terminals: rich would wrap the table at 80 columns there.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
     try:
         config = load_config(args.config or root / "pyproject.toml")
     except ConfigError as error:
@@ -66,8 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.produce_only:
         console.print(f"reports written to {reports_dir}")
         return EXIT_NOT_EVALUATED if run.results else 0
-    terminal.render(run, console)
     write_reports(run, reports_dir, console)
+    terminal.render(run, console)
     return run.exit_code
 
 
@@ -80,4 +82,4 @@ def write_reports(run: GateRun, reports_dir: Path, console: Console) -> None:
     if step_summary := os.environ.get("GITHUB_STEP_SUMMARY"):
         with Path(step_summary).open("a") as handle:
             handle.write(summary)
-    console.print(f"reports: {reports_dir}/quality-gates.{{json,md,html}}", markup=False)
+    console.print(f"reports: {reports_dir}/quality-gates.{{json,md,html}}", markup=False, style="dim")

@@ -35,6 +35,20 @@ def live_progress(console: Console) -> Iterator[Progress]:
 
 
 def render(run: GateRun, console: Console) -> None:
+    """The details of every gate that has any, then the table and the verdict, so the output ends with them."""
+    for result in run.results:
+        failed = [check for check in result.checks if not check.passed]
+        findings = [f for f in result.findings if f.severity not in ("skipped", "xfailed")]
+        if failed or findings or result.notes:
+            console.print(Text(f"{result.gate}:", style="bold"))
+        for check in failed[:20]:
+            console.print(f"  {check.name}: {check.measured} (limit {check.limit})", markup=False)
+        for finding in findings[:20]:
+            console.print(f"  {finding.location}: {finding.message}", markup=False, soft_wrap=True)
+        if len(findings) > 20:
+            console.print(f"  … and {len(findings) - 20} more (see the HTML or JSON report)")
+        for note in result.notes:
+            console.print(f"  note: {note}", markup=False, style="dim", soft_wrap=True)
     table = Table(title=f"Quality gates ({run.mode})", expand=True, show_lines=False)
     table.add_column("gate", no_wrap=True)
     table.add_column("status", no_wrap=True)
@@ -45,20 +59,7 @@ def render(run: GateRun, console: Console) -> None:
             status.append(" (tolerated)")
         table.add_row(result.gate, status, Text(result.summary))
     console.print(table)
-    for result in run.results:
-        failed = [check for check in result.checks if not check.passed]
-        findings = [f for f in result.findings if f.severity not in ("skipped", "xfailed")]
-        if failed or findings or result.notes:
-            console.print(Text(f"{result.gate}:", style="bold"))
-        for check in failed[:20]:
-            console.print(f"  {check.name}: {check.measured} (limit {check.limit})", markup=False)
-        for finding in findings[:20]:
-            console.print(f"  {finding.location}: {finding.message}", markup=False)
-        if len(findings) > 20:
-            console.print(f"  … and {len(findings) - 20} more (see the HTML or JSON report)")
-        for note in result.notes:
-            console.print(f"  note: {note}", markup=False, style="dim")
     hatches = ", ".join(f"{kind} {count}" for kind, count in sorted(run.escape_hatches.counts.items()))
-    console.print(f"escape hatches: {hatches}", markup=False)
+    console.print(f"escape hatches: {hatches}", markup=False, soft_wrap=True)
     style = "bold green" if run.exit_code == 0 else "bold red"
     console.print(Text(f"quality gates: {run.verdict} (exit {run.exit_code})", style=style))
