@@ -8,6 +8,8 @@ import os
 import secrets
 import socket
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -146,3 +148,17 @@ def start_redis() -> ServiceHandle:
         handle.stop()
         raise
     return handle
+
+
+@dataclass(frozen=True)
+class DockerSource:
+    """A throwaway container, when a Docker engine answers."""
+
+    start_container: Callable[[], ServiceHandle]
+    name: str = SOURCE_NAME
+
+    def probe(self) -> Probe:
+        return probe()
+
+    def start(self) -> ServiceHandle:
+        return self.start_container()

@@ -340,18 +340,6 @@ def _pg_ctl_start(plan: LocalPlan, tmp: Path, data: Path, log: Path, timeout: fl
 # Sources --------------------------------------------------------------------------------------------------------
 
 
-class DockerSource:
-    """A throwaway container, when a Docker engine answers."""
-
-    name = containers.SOURCE_NAME
-
-    def probe(self) -> Probe:
-        return containers.probe()
-
-    def start(self) -> ServiceHandle:
-        return containers.start_postgres()
-
-
 class LocalSource:
     """A throwaway cluster from the PostgreSQL binaries installed on this machine."""
 
@@ -378,7 +366,7 @@ def sources() -> list[Source]:
         connection_error,
         "accepts connections",
     )
-    return [env, DockerSource(), LocalSource()]
+    return [env, containers.DockerSource(containers.start_postgres), LocalSource()]
 
 
 def resolve_postgres() -> ServiceHandle | Unavailable:

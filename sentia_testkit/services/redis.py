@@ -199,18 +199,6 @@ def _spawn(binary: str, tmp: Path, timeout: float) -> tuple[subprocess.Popen[byt
 # Sources ---------------------------------------------------------------------------------------------------------
 
 
-class DockerSource:
-    """A throwaway container, when a Docker engine answers."""
-
-    name = containers.SOURCE_NAME
-
-    def probe(self) -> Probe:
-        return containers.probe()
-
-    def start(self) -> ServiceHandle:
-        return containers.start_redis()
-
-
 class LocalSource:
     """A throwaway `redis-server` from this machine."""
 
@@ -234,7 +222,7 @@ def sources() -> list[Source]:
     env = EnvSource(
         SERVICE, ENV, frozenset({"redis", "rediss", "unix"}), "redis://host:6379/0", connection_error, "answers PING"
     )
-    return [env, DockerSource(), LocalSource()]
+    return [env, containers.DockerSource(containers.start_redis), LocalSource()]
 
 
 def resolve_redis() -> ServiceHandle | Unavailable:
