@@ -17,9 +17,11 @@ from sentia_server.auth.jwt_tokens import JwtVerifier
 from sentia_server.auth.verifier import CredentialVerifier
 from sentia_server.cache import Cache, build_cache
 from sentia_server.config import Settings
+from sentia_server.integrations.http import RateLimiter
 from sentia_server.storage.audit import ToolExecutionLog
 from sentia_server.storage.database import Database
 from sentia_server.storage.migrate import current_revision, head_revision, upgrade_to_head
+from sentia_server.vendors import VendorClients
 
 log = structlog.get_logger(__name__)
 
@@ -61,6 +63,7 @@ class Runtime:
     api_keys: ApiKeyStore
     credentials: CredentialVerifier
     tool_log: ToolExecutionLog
+    vendors: VendorClients
     version: str = __version__
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _started_monotonic: float = field(default_factory=time.monotonic)
@@ -102,6 +105,7 @@ class Runtime:
         return DependencyHealth("cache", health.status, health.backend, latency_ms=latency, detail=health.detail)
 
     async def aclose(self) -> None:
+        await self.vendors.aclose()
         await self.cache.aclose()
         await self.database.aclose()
 
@@ -132,6 +136,10 @@ def build_runtime(settings: Settings) -> Runtime:
         api_keys=api_keys,
         credentials=CredentialVerifier(api_keys, JwtVerifier(settings)),
         tool_log=ToolExecutionLog(database),
+        vendors=VendorClients(
+            settings,
+            rate_limiter=RateLimiter.shared(settings.redis_url, settings.cache_key_prefix),
+        ),
     )
 
 

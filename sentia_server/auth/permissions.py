@@ -12,13 +12,22 @@ class Permission(StrEnum):
 
     TOOLS_LIST = "tools:list"
     SYSTEM_READ = "system:read"
+    FINANCIAL_READ = "financial:read"
+    FINANCIAL_WRITE = "financial:write"
+    COMMERCE_READ = "commerce:read"
+    COMMERCE_WRITE = "commerce:write"
+    MARKETPLACE_READ = "marketplace:read"
+    MARKETPLACE_WRITE = "marketplace:write"
 
 
-# What each role adds to the role below it (see ROLE_ORDER).
+# What each role adds to the role below it (see ROLE_ORDER). Reading business data starts at operator; changing
+# it (invoices, products, listings) at manager.
 _ROLE_GRANTS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({Permission.TOOLS_LIST}),
-    Role.OPERATOR: frozenset({Permission.SYSTEM_READ}),
-    Role.MANAGER: frozenset(),
+    Role.OPERATOR: frozenset(
+        {Permission.SYSTEM_READ, Permission.FINANCIAL_READ, Permission.COMMERCE_READ, Permission.MARKETPLACE_READ}
+    ),
+    Role.MANAGER: frozenset({Permission.FINANCIAL_WRITE, Permission.COMMERCE_WRITE, Permission.MARKETPLACE_WRITE}),
     Role.ADMIN: frozenset(),
 }
 ROLE_ORDER: tuple[Role, ...] = (Role.VIEWER, Role.OPERATOR, Role.MANAGER, Role.ADMIN)

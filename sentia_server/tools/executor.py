@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sentia_server.auth.permissions import is_allowed
 from sentia_server.auth.principal import Principal
 from sentia_server.cache import CacheTier, tool_cache_key
+from sentia_server.integrations.http import VendorError
 from sentia_server.observability.context import request_id_var
 from sentia_server.runtime import Runtime
 from sentia_server.storage.audit import ToolExecutionRecord
@@ -57,6 +58,9 @@ class ToolExecutor:
         except InvalidArguments as error:
             status, error_class = "invalid_arguments", type(error).__name__
             raise
+        except VendorError as error:  # the vendor, its status and what to do: for the caller to read
+            error_class = type(error).__name__
+            raise ToolError(str(error)) from None
         except (ToolError, MCPError) as error:
             error_class = type(error).__name__
             raise

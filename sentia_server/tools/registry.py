@@ -28,6 +28,9 @@ TOOL_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)+$")
 
 class ToolCategory(StrEnum):
     SYSTEM = "system"
+    XERO = "xero"
+    SHOPIFY = "shopify"
+    AMAZON = "amazon"
 
 
 class ToolInput(BaseModel):

@@ -58,7 +58,7 @@ async def test_tools_list_has_schemas_and_annotations(principal, connect):
     assert status.input_schema["additionalProperties"] is False
     assert status.annotations is not None and status.annotations.read_only_hint is True
     assert status.output_schema is not None and "uptime_seconds" in status.output_schema["properties"]
-    assert tools["list-tools"].input_schema["properties"]["category"]["anyOf"][0]["enum"] == ["system"]
+    assert tools["list-tools"].input_schema["properties"]["category"]["anyOf"][0]["enum"] == [c.value for c in ToolCategory]
     assert all("$ref" not in str(tool.input_schema) + str(tool.output_schema) for tool in tools.values())
 
 
