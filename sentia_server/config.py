@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     api_key_default_ttl_days: int = Field(default=90, ge=1)
     default_tenant: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
+    # Tool results
+    tool_response_budget_bytes: int = Field(
+        default=200_000, ge=10_000, description="Largest structured result a list tool returns before trimming."
+    )
+
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
