@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 
 class VendorSettings(BaseModel):
@@ -39,19 +39,37 @@ class XeroSettings(VendorSettings):
     required_fields: ClassVar[tuple[str, ...]] = ("client_id", "client_secret")
     client_id: str | None = None
     client_secret: SecretStr | None = None
+    auth_flow: Literal["client_credentials", "authorization_code"] = Field(
+        default="client_credentials",
+        description="client_credentials for a Custom Connection; authorization_code for a standard app whose "
+        "refresh token is kept in the token store.",
+    )
     redirect_uri: str | None = None
-    scopes: str = "accounting.transactions.read accounting.reports.read accounting.contacts.read"
+    scopes: str = (
+        "accounting.transactions.read accounting.reports.read accounting.contacts.read accounting.settings.read"
+    )
     api_base_url: str = "https://api.xero.com"
     identity_base_url: str = "https://identity.xero.com"
+    authorize_url: str = "https://login.xero.com/identity/connect/authorize"
 
 
 class ShopifyShopSettings(BaseModel):
-    """One Shopify shop: its myshopify.com domain and an Admin API access token."""
+    """One Shopify shop: its myshopify.com domain and either an Admin API access token (a custom app's `shpat_`
+    token) or the client ID and secret of an app in the shop's organisation, exchanged for 24-hour tokens through
+    the client credentials grant."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     shop_domain: str = Field(pattern=r"^[A-Za-z0-9.-]+(:\d+)?$", examples=["sentia-uk.myshopify.com"])
-    access_token: SecretStr
+    access_token: SecretStr | None = None
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _one_credential(self) -> ShopifyShopSettings:
+        if self.access_token is None and (self.client_id is None or self.client_secret is None):
+            raise ValueError("a Shopify shop needs access_token, or client_id and client_secret")
+        return self
 
 
 class ShopifySettings(VendorSettings):
@@ -61,7 +79,10 @@ class ShopifySettings(VendorSettings):
     required_fields: ClassVar[tuple[str, ...]] = ("shops",)
     api_version: str = Field(default="2026-10", pattern=r"^\d{4}-(01|04|07|10)$")
     shops: dict[str, ShopifyShopSettings] = Field(default_factory=dict)
-    base_url: str | None = Field(default=None, description="Overrides https://{shop_domain} (simulators).")
+    base_url: str | None = Field(
+        default=None,
+        description="Overrides https://{shop_domain} (simulators); may contain {shop_domain} to serve several shops.",
+    )
 
 
 class AmazonSellingPartnerSettings(VendorSettings):
@@ -73,9 +94,14 @@ class AmazonSellingPartnerSettings(VendorSettings):
     lwa_client_secret: SecretStr | None = None
     refresh_token: SecretStr | None = None
     seller_id: str | None = None
-    region: Literal["na", "eu", "fe"] = "eu"
+    region: Literal["na", "eu", "fe"] = Field(
+        default="eu", description="SP-API region of the seller's marketplaces: eu (uk, de), na (us, ca) or fe."
+    )
     endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
-    lwa_url: str = "https://api.amazon.com/auth/o2/token"
+    lwa_url: str = Field(
+        default="https://api.amazon.com/auth/o2/token",
+        description="Login with Amazon token endpoint; a simulator's is <simulator URL>/auth/o2/token.",
+    )
 
 
 class AmazonAdsSettings(VendorSettings):
@@ -86,10 +112,13 @@ class AmazonAdsSettings(VendorSettings):
     client_id: str | None = None
     client_secret: SecretStr | None = None
     refresh_token: SecretStr | None = None
-    profile_id: str | None = None
-    region: Literal["na", "eu", "fe"] = "eu"
+    profile_id: str | None = Field(default=None, description="Advertising profile (one per marketplace) to call.")
+    region: Literal["na", "eu", "fe"] = Field(default="eu", description="Amazon Ads region of the profile.")
     endpoint_url: str | None = Field(default=None, description="Overrides the regional endpoint (simulators).")
-    lwa_url: str = "https://api.amazon.com/auth/o2/token"
+    lwa_url: str = Field(
+        default="https://api.amazon.com/auth/o2/token",
+        description="Login with Amazon token endpoint; a simulator's is <simulator URL>/auth/o2/token.",
+    )
 
 
 class UnleashedSettings(VendorSettings):

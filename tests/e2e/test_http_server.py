@@ -10,6 +10,8 @@ from mcp.client.streamable_http import streamable_http_client
 from support.http import INITIALIZE, MCP_HEADERS
 from support.processes import create_key, http_server
 
+from sentia_server.mcp import default_registry
+
 pytestmark = pytest.mark.anyio
 
 
@@ -23,7 +25,7 @@ async def test_official_client_lists_tools_and_calls_system_status(env, tmp_path
             names = [tool.name for tool in (await client.list_tools()).tools]
             status = await client.call_tool("system-status", {})
         log = server.log()
-    assert names == ["system-status", "list-tools"]
+    assert names == [spec.name for spec in default_registry()]
     assert not status.is_error
     assert status.structured_content["status"] == "healthy"
     expected_cache = "redis" if "SENTIA_REDIS_URL" in env else "memory"

@@ -9,6 +9,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 from support.processes import SENTIA_SERVER, create_key, run_cli
 
+from sentia_server.mcp import default_registry
+
 pytestmark = pytest.mark.anyio
 
 
@@ -20,7 +22,7 @@ async def test_official_client_over_stdio(env):
     async with Client(parameters) as client:
         tools = await client.list_tools()
         status = await client.call_tool("system-status", {"include_vendors": False})
-    assert {tool.name for tool in tools.tools} == {"system-status", "list-tools"}
+    assert {tool.name for tool in tools.tools} == {spec.name for spec in default_registry()}
     assert status.structured_content["status"] == "healthy"
 
 
@@ -68,7 +70,7 @@ def test_stdout_carries_only_json_rpc(embedded_env):
     responses = [json.loads(line) for line in lines]
     assert all(response["jsonrpc"] == "2.0" for response in responses)
     assert [response["id"] for response in responses] == [1, 2, 3, 4]
-    assert responses[2]["result"]["structuredContent"]["total"] == 2
+    assert responses[2]["result"]["structuredContent"]["total"] == len(default_registry())
     assert responses[3]["result"]["isError"] is True
     assert "category: Input should be 'system'" in responses[3]["result"]["content"][0]["text"]
     assert "http request" not in stderr and stderr.strip()  # logs went to stderr

@@ -10,6 +10,7 @@ from pydantic import Field
 from sentia_server.auth.permissions import Permission
 from sentia_server.auth.principal import Role
 from sentia_server.cache import CacheTier, tool_cache_key
+from sentia_server.mcp import default_registry
 from sentia_server.tools import system
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.errors import PERMISSION_DENIED
@@ -58,7 +59,9 @@ async def test_tools_list_has_schemas_and_annotations(principal, connect):
     assert status.input_schema["additionalProperties"] is False
     assert status.annotations is not None and status.annotations.read_only_hint is True
     assert status.output_schema is not None and "uptime_seconds" in status.output_schema["properties"]
-    assert tools["list-tools"].input_schema["properties"]["category"]["anyOf"][0]["enum"] == [c.value for c in ToolCategory]
+    assert tools["list-tools"].input_schema["properties"]["category"]["anyOf"][0]["enum"] == [
+        c.value for c in ToolCategory
+    ]
     assert all("$ref" not in str(tool.input_schema) + str(tool.output_schema) for tool in tools.values())
 
 
@@ -72,7 +75,9 @@ async def test_system_status_reports_dependencies_and_vendors(principal, connect
     assert status["database"]["backend"] == runtime.database.dialect
     assert status["cache"]["status"] == "ok"
     assert {vendor["name"] for vendor in status["vendors"]} >= {"xero", "shopify", "amazon", "unleashed"}
-    assert status["tools_by_category"] == {"system": 2}
+    expected = {category: len(specs) for category, specs in default_registry().by_category().items()}
+    assert status["tools_by_category"] == expected
+    assert expected["system"] == 2
 
 
 async def test_list_tools_says_which_tools_the_caller_may_call(principal, connect):
