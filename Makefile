@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 REPORTS := reports
 PYTEST_ARGS ?=
+SIMULATOR_PORT ?= 8900
 
 .PHONY: run test gates venv clean
 
@@ -17,8 +18,9 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
+# The local stack: the vendor simulators on SIMULATOR_PORT, and the server (development mode) pointed at them.
 run: $(INSTALLED)
-	$(BIN)/sentia-server dev
+	$(BIN)/sentia-testkit simulate --port $(SIMULATOR_PORT) -- $(BIN)/sentia-server dev
 
 # The whole suite under coverage (branch mode, subprocesses included); writes reports/junit.xml and
 # reports/coverage.json, which the tests and coverage gates read.

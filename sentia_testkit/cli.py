@@ -55,6 +55,45 @@ def services_command(args: argparse.Namespace, out: TextIO | None = None) -> int
     return 0 if all(resolvable) else 1
 
 
+def simulate_command(args: argparse.Namespace) -> int:
+    """Serve every simulator; with a command after `--`, run it with settings pointing at them, then stop."""
+    import os
+    import subprocess
+    import threading
+
+    import uvicorn
+
+    from sentia_testkit.simulators.stack import local_stack
+
+    base_url = f"http://{args.host}:{args.port}"
+    app, settings = local_stack(base_url)
+    if args.print_env:
+        for name, value in sorted(settings.items()):
+            print(f"{name}={value}")
+        return 0
+    server = uvicorn.Server(uvicorn.Config(app, host=args.host, port=args.port, log_level="warning"))
+    command = [part for part in args.command if part != "--"]
+    if not command:
+        print(f"simulators at {base_url}/<vendor>: {', '.join(sorted(app.simulators))}", flush=True)
+        server.run()
+        return 0
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        if not thread.is_alive():
+            print(f"sentia-testkit: the simulators could not start on {base_url}", file=sys.stderr)
+            return 1
+        thread.join(0.05)
+    print(f"simulators at {base_url}/<vendor>: {', '.join(sorted(app.simulators))}", flush=True)
+    try:
+        return subprocess.run(command, env={**os.environ, **settings}, check=False).returncode
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sentia-testkit", description="Tools around the sentia pytest testkit.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -68,6 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     services.set_defaults(handler=services_command)
+    simulate = commands.add_parser(
+        "simulate",
+        help="serve the vendor simulators locally (and run a command against them)",
+        description=(
+            "Serve every vendor simulator under http://HOST:PORT/<vendor>. With a command after `--`, run it with "
+            "the SENTIA_* settings that point the server at the simulators, and stop them when it exits "
+            "(`sentia-testkit simulate -- sentia-server dev`)."
+        ),
+    )
+    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--port", type=int, default=8900)
+    simulate.add_argument("--print-env", action="store_true", help="print the settings and exit")
+    simulate.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
+    simulate.set_defaults(handler=simulate_command)
     return parser
 
 

@@ -76,12 +76,15 @@ def wait_for_health(base_url: str, process: subprocess.Popen[str], log_path: Pat
 
 
 @contextmanager
-def http_server(env: Mapping[str, str], tmp_path: Path, *args: str) -> Iterator[RunningServer]:
-    """`sentia-server serve --transport http` (or the given command) on a free port; stopped with SIGINT."""
+def http_server(
+    env: Mapping[str, str], tmp_path: Path, *args: str, command: list[str] | None = None
+) -> Iterator[RunningServer]:
+    """`sentia-server serve --transport http` (or `sentia-server ARGS`, or `command`) on a free port; stopped with
+    SIGINT."""
     port = free_port()
     env = {**env, "SENTIA_PORT": str(port)}
     log_path = tmp_path / f"server-{port}.log"
-    command = [SENTIA_SERVER, *(args or ("serve", "--transport", "http"))]
+    command = command or [SENTIA_SERVER, *(args or ("serve", "--transport", "http"))]
     with log_path.open("w") as log:
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     try:

@@ -1,0 +1,48 @@
+"""`make run` is `sentia-testkit simulate -- sentia-server dev`: the server reaches every vendor through the local
+simulators, offline."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import httpx2
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from support.processes import SENTIA_SERVER, free_port, http_server
+
+SENTIA_TESTKIT = str(Path(sys.executable).with_name("sentia-testkit"))
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded_env, tmp_path: Path):
+    simulators = free_port()
+    command = [SENTIA_TESTKIT, "simulate", "--port", str(simulators), "--", SENTIA_SERVER, "dev"]
+    with http_server(embedded_env, tmp_path, command=command) as server:
+        log = server.log()
+        key = re.search(r"Development API key \(admin\):\s+(\S+)", log)
+        assert key, log
+        async with (
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {key.group(1)}"}) as http,
+            Client(streamable_http_client(server.mcp_url, http_client=http)) as client,
+        ):
+            status = await client.call_tool("system-status", {})
+            inventory = await client.call_tool("amazon-get-inventory", {"marketplace": "uk"})
+    assert f"simulators at http://127.0.0.1:{simulators}/<vendor>" in log
+    vendors = {vendor["name"]: vendor["configured"] for vendor in status.structured_content["vendors"]}
+    assert vendors["amazon"] is True
+    assert vendors["amazon_ads"] is True
+    assert not inventory.is_error, inventory.content[0].text
+    assert inventory.structured_content["items"]
+
+
+def test_print_env_lists_the_settings_for_each_simulator():
+    import subprocess
+
+    result = subprocess.run(
+        [SENTIA_TESTKIT, "simulate", "--port", "8999", "--print-env"], capture_output=True, text=True, check=True
+    )
+    assert "SENTIA_AMAZON__ENDPOINT_URL=http://127.0.0.1:8999/amazon" in result.stdout.splitlines()
