@@ -58,7 +58,15 @@ def _amazon() -> list[SimulatedVendor]:
     ]
 
 
-VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_amazon,)
+def _shopify() -> list[SimulatedVendor]:
+    from sentia_testkit.simulators.shopify import ShopifySimulator
+
+    return [
+        SimulatedVendor("shopify", lambda url: ShopifySimulator(), lambda url: ShopifySimulator().server_settings(url))
+    ]
+
+
+VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_shopify, _amazon)
 
 
 def simulated_vendors() -> list[SimulatedVendor]:

@@ -31,12 +31,16 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
         ):
             status = await client.call_tool("system-status", {})
             inventory = await client.call_tool("amazon-get-inventory", {"marketplace": "uk"})
+            orders = await client.call_tool("shopify-get-orders", {"shop": "all"})
     assert f"simulators at http://127.0.0.1:{simulators}/<vendor>" in log
     vendors = {vendor["name"]: vendor["configured"] for vendor in status.structured_content["vendors"]}
     assert vendors["amazon"] is True
     assert vendors["amazon_ads"] is True
     assert not inventory.is_error, inventory.content[0].text
     assert inventory.structured_content["items"]
+    assert not orders.is_error, orders.content[0].text
+    assert {order["shop"] for order in orders.structured_content["orders"]} == {"uk", "usa"}
+    assert vendors["shopify"] is True
 
 
 def test_print_env_lists_the_settings_for_each_simulator():
