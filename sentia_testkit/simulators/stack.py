@@ -58,6 +58,12 @@ def _amazon() -> list[SimulatedVendor]:
     ]
 
 
+def _xero() -> list[SimulatedVendor]:
+    from sentia_testkit.simulators.xero import XeroSimulator
+
+    return [SimulatedVendor("xero", lambda url: XeroSimulator(), lambda url: XeroSimulator().server_settings(url))]
+
+
 def _shopify() -> list[SimulatedVendor]:
     from sentia_testkit.simulators.shopify import ShopifySimulator
 
@@ -66,7 +72,7 @@ def _shopify() -> list[SimulatedVendor]:
     ]
 
 
-VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_shopify, _amazon)
+VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_xero, _shopify, _amazon)
 
 
 def simulated_vendors() -> list[SimulatedVendor]:

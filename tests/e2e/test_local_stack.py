@@ -32,6 +32,7 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
             status = await client.call_tool("system-status", {})
             inventory = await client.call_tool("amazon-get-inventory", {"marketplace": "uk"})
             orders = await client.call_tool("shopify-get-orders", {"shop": "all"})
+            contacts = await client.call_tool("xero-get-contacts", {"tenant_id": await first_tenant(client), "page": 1})
     assert f"simulators at http://127.0.0.1:{simulators}/<vendor>" in log
     vendors = {vendor["name"]: vendor["configured"] for vendor in status.structured_content["vendors"]}
     assert vendors["amazon"] is True
@@ -41,6 +42,16 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
     assert not orders.is_error, orders.content[0].text
     assert {order["shop"] for order in orders.structured_content["orders"]} == {"uk", "usa"}
     assert vendors["shopify"] is True
+    assert not contacts.is_error, contacts.content[0].text
+    assert contacts.structured_content["contacts"]
+
+
+async def first_tenant(client: Client) -> str:
+    """The simulator has two Xero organisations, so Xero tools need a tenant id: the error lists them."""
+    answer = await client.call_tool("xero-get-contacts", {})
+    match = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", answer.content[0].text)
+    assert answer.is_error and match, answer.content[0].text
+    return match.group(0)
 
 
 def test_print_env_lists_the_settings_for_each_simulator():

@@ -1,0 +1,103 @@
+"""Forecasts of a monthly series by exponential smoothing (statsmodels' ETS state-space model), with prediction
+intervals. A forecast is only made from enough real history; too little, or a series with no variation at all,
+is refused with the reason rather than answered with a guess."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MIN_HISTORY_POINTS = 6
+MAX_PERIODS = 24
+SEASONAL_PERIOD = 12
+"""Monthly seasonality is modelled only when at least two full years of history exist."""
+
+
+class ForecastRefused(ValueError):
+    """The history does not support a forecast; the message says why."""
+
+
+@dataclass(frozen=True)
+class ForecastPoint:
+    step: int
+    """1 for the first period after the history."""
+    mean: float
+    lower: float
+    upper: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    method: str
+    history_points: int
+    confidence: float
+    points: list[ForecastPoint]
+    notes: list[str]
+
+
+def _statsmodels() -> tuple[Any, Any]:
+    """pandas and statsmodels' ETSModel, loaded when first needed (they take a second to import). Neither ships
+    type information, so their results are checked and converted to floats here."""
+    import pandas
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    return pandas, ETSModel
+
+
+def ets_forecast(history: Sequence[float], periods: int, *, confidence: float = 0.95) -> Forecast:
+    """Forecast `periods` steps after `history` (oldest first) with additive-error, additive-trend ETS, adding
+    additive monthly seasonality when the history covers two full years."""
+    if not 1 <= periods <= MAX_PERIODS:
+        raise ForecastRefused(f"periods must be between 1 and {MAX_PERIODS}, not {periods}")
+    if not 0 < confidence < 1:
+        raise ForecastRefused(f"confidence must be between 0 and 1, not {confidence}")
+    values = [float(value) for value in history]
+    if len(values) < MIN_HISTORY_POINTS:
+        raise ForecastRefused(
+            f"{len(values)} months of history; at least {MIN_HISTORY_POINTS} are needed to fit a trend"
+        )
+    if not all(math.isfinite(value) for value in values):
+        raise ForecastRefused("the history contains a value that is not a finite number")
+    if max(values) == min(values):
+        raise ForecastRefused("the history has no variation at all, so no trend or error can be estimated")
+    seasonal = len(values) >= 2 * SEASONAL_PERIOD
+    pandas, ets_model = _statsmodels()
+    series = pandas.Series(values, dtype="float64")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = ets_model(
+            series,
+            error="add",
+            trend="add",
+            damped_trend=False,
+            seasonal="add" if seasonal else None,
+            seasonal_periods=SEASONAL_PERIOD if seasonal else None,
+        )
+        fitted = model.fit(disp=False)
+        prediction = fitted.get_prediction(start=len(values), end=len(values) + periods - 1)
+        means = [float(value) for value in prediction.predicted_mean]
+        bounds = prediction.pred_int(alpha=1 - confidence)
+        lowers = [float(value) for value in bounds.iloc[:, 0]]
+        uppers = [float(value) for value in bounds.iloc[:, 1]]
+    notes = sorted({str(warning.message) for warning in caught if "converge" in str(warning.message).lower()})
+    if not all(math.isfinite(value) for value in [*means, *lowers, *uppers]):
+        raise ForecastRefused("the model could not be fitted to this history (its estimates are not finite)")
+    method = (
+        "ETS(A,A,A): exponential smoothing with additive error, trend and 12-month seasonality"
+        if seasonal
+        else "ETS(A,A,N): exponential smoothing with additive error and trend (Holt's linear method)"
+    )
+    points = [
+        ForecastPoint(step=index + 1, mean=mean, lower=lower, upper=upper)
+        for index, (mean, lower, upper) in enumerate(zip(means, lowers, uppers, strict=True))
+    ]
+    return Forecast(
+        method=f"{method}, fitted by maximum likelihood with statsmodels",
+        history_points=len(values),
+        confidence=confidence,
+        points=points,
+        notes=notes,
+    )
