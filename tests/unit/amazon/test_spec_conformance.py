@@ -1,4 +1,4 @@
-"""The SP-API simulator's answers validated against Amazon's own models (/work/shared/specs/amazon-sp-api), with
+"""The SP-API simulator's answers validated against Amazon's own models (specs/amazon-sp-api in the repository), with
 every object closed to properties the model does not define, so the simulator cannot invent fields."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from referencing.jsonschema import DRAFT4
 from sentia_testkit.simulators.amazon import SellingPartnerSimulator
 
 pytestmark = pytest.mark.anyio
-SPECS = Path(__file__).resolve().parents[4] / "shared" / "specs" / "amazon-sp-api"
+SPECS = Path(__file__).resolve().parents[3] / "specs" / "amazon-sp-api"
 UK = "A1F83G8C2ARO7P"
 BASE = "https://sellingpartnerapi-eu.amazon.com"
 SELLER = "A3SENTIA7DRNKS"
@@ -37,7 +37,7 @@ def closed(node: Any) -> Any:
 
 def load_registry() -> Registry:
     if not SPECS.is_dir():
-        raise FileNotFoundError(f"the SP-API models are expected in {SPECS} (a copy of shared/ beside the repository)")
+        raise FileNotFoundError(f"the SP-API models are expected in {SPECS} (the repository's specs/ folder)")
     resources = []
     for path in sorted(SPECS.glob("*.json")):
         spec = json.loads(path.read_text())

@@ -1,5 +1,5 @@
 """The simulator's answers, and the invoice body the server sends, checked against Xero's own OpenAPI documents
-(../shared/specs/xero), so that neither can drift from the real API unnoticed."""
+(specs/xero in the repository), so that neither can drift from the real API unnoticed."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from referencing.jsonschema import DRAFT4
 from sentia_server.tools.xero.create_invoice import CreateInvoiceInput
 from sentia_testkit.simulators.xero import CLIENT_ID, CLIENT_SECRET, XeroSimulator
 
-SPECS = Path(__file__).resolve().parents[4] / "shared" / "specs" / "xero"
+SPECS = Path(__file__).resolve().parents[3] / "specs" / "xero"
 ACCOUNTING = "https://specs.sentia.test/xero_accounting.yaml"
 IDENTITY = "https://specs.sentia.test/xero-identity.yaml"
 API = "/api.xro/2.0"
