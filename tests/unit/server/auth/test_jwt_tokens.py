@@ -77,13 +77,16 @@ def test_each_required_claim_is_required(make_settings, missing: str):
     [
         ({"aud": "another-service"}, "Audience doesn't match"),
         ({"iss": "someone-else"}, "Invalid issuer"),
-        ({"exp": datetime.now(UTC) - timedelta(minutes=5)}, "Signature has expired"),
-        ({"nbf": datetime.now(UTC) + timedelta(minutes=5)}, "The token is not yet valid"),
+        ({"exp": timedelta(minutes=-5)}, "Signature has expired"),
+        ({"nbf": timedelta(minutes=5)}, "The token is not yet valid"),
         ({"role": "superuser"}, "the role claim must be one of"),
         ({"tenant": ""}, "the tenant claim must be a non-empty string"),
     ],
 )
 def test_invalid_claims_are_refused(make_settings, overrides: dict[str, object], message: str):
+    """Times are given as offsets from the moment the test runs (parameters are built at collection)."""
+    now = datetime.now(UTC)
+    overrides = {key: now + value if isinstance(value, timedelta) else value for key, value in overrides.items()}
     verifier = JwtVerifier(make_settings(jwt_secret=SECRET))
     with pytest.raises(TokenRejected, match=message):
         verifier.verify(jwt.encode(claims(**overrides), SECRET, algorithm="HS256"))
