@@ -16,6 +16,7 @@ from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.config import Settings
 from sentia_server.mcp import build_mcp_server
 from sentia_server.routes.health import health_routes
+from sentia_server.routes.oauth import oauth_routes
 from sentia_server.runtime import Runtime, build_runtime
 from sentia_server.security.http import (
     ApiKeyHeaderMiddleware,
@@ -61,7 +62,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             await runtime.aclose()
 
     app = Starlette(
-        routes=[*health_routes(runtime), Mount("/", app=mcp_app)],
+        routes=[*health_routes(runtime), *oauth_routes(runtime), Mount("/", app=mcp_app)],
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware),

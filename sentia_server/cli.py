@@ -22,6 +22,7 @@ from sentia_server.auth.principal import Principal, Role
 from sentia_server.config import Environment, Settings
 from sentia_server.observability.logging import configure_logging
 from sentia_server.runtime import Runtime, StartupError, open_runtime
+from sentia_server.security.encryption import write_key_file
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,6 +30,7 @@ R = TypeVar("R")
 EXIT_CONFIG_ERROR = 2
 EXIT_STARTUP_ERROR = 3
 DEV_KEY_FILE = "dev-api-key"
+DEV_ENCRYPTION_KEY_FILE = "encryption.keys"
 
 
 def load_settings(**overrides: Any) -> Settings:
@@ -260,9 +262,22 @@ def dev() -> None:
         click.echo("sentia-server: `dev` is for local development; use `serve` in production", err=True)
         sys.exit(1)
     configure_logging(settings.log_level, "console")
+    settings = ensure_dev_encryption_keys(settings)
     api_key = _run(_ensure_dev_key)(settings)
     click.echo(connection_banner(settings, api_key))
     _serve_http(settings)
+
+
+def ensure_dev_encryption_keys(settings: Settings) -> Settings:
+    """Settings with encryption keys: the configured ones, else `<data dir>/encryption.keys`, created with one new
+    key (mode 0600) the first time, so that a standard Xero app can be connected locally."""
+    if settings.encryption_configured:
+        return settings
+    key_file = settings.data_dir / DEV_ENCRYPTION_KEY_FILE
+    if not key_file.is_file():
+        write_key_file(key_file)
+        click.echo(f"sentia-server: created development encryption keys in {key_file}", err=True)
+    return settings.model_copy(update={"encryption_key_file": key_file})
 
 
 async def _ensure_dev_key(settings: Settings) -> str:

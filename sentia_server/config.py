@@ -20,6 +20,14 @@ from sentia_server.integrations.settings import (
     VendorSettings,
     XeroSettings,
 )
+from sentia_server.security.encryption import (
+    GENERATE_COMMAND,
+    KEY_FILE_VARIABLE,
+    KEYS_VARIABLE,
+    Keyring,
+    KeyringError,
+    parse_keys,
+)
 
 MIN_JWT_SECRET_LENGTH = 32
 MIN_JWT_SECRET_DISTINCT_CHARACTERS = 10
@@ -108,6 +116,15 @@ class Settings(BaseSettings):
     api_key_default_ttl_days: int = Field(default=90, ge=1)
     default_tenant: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
+    # Encryption of secrets at rest (vendor refresh tokens)
+    encryption_keys: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated key_id:base64(32 bytes) AES-256 keys; the first encrypts, all decrypt.",
+    )
+    encryption_key_file: Path | None = Field(
+        default=None, description="A file holding the same list as SENTIA_ENCRYPTION_KEYS (one key a line allowed)."
+    )
+
     # Tool results
     tool_response_budget_bytes: int = Field(
         default=200_000, ge=10_000, description="Largest structured result a list tool returns before trimming."
@@ -147,8 +164,30 @@ class Settings(BaseSettings):
             raise ValueError("SENTIA_REDIS_URL must be a redis://, rediss:// or unix:// URL")
         return value
 
+    @field_validator("encryption_keys")
+    @classmethod
+    def _valid_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            try:
+                parse_keys(value.get_secret_value(), source=KEYS_VARIABLE)
+            except KeyringError as error:
+                raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("encryption_key_file")
+    @classmethod
+    def _valid_key_file(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            try:
+                Keyring.from_file(value)
+            except KeyringError as error:
+                raise ValueError(str(error)) from None
+        return value
+
     @model_validator(mode="after")
     def _check_security(self) -> Settings:
+        if self.encryption_keys is not None and self.encryption_key_file is not None:
+            raise ValueError(f"set {KEYS_VARIABLE} or {KEY_FILE_VARIABLE}, not both")
         if self.jwt_secret is not None:
             weakness = jwt_secret_weakness(self.jwt_secret.get_secret_value())
             if weakness:
@@ -171,7 +210,26 @@ class Settings(BaseSettings):
                     f"production listens on {self.host} but SENTIA_ALLOWED_HOSTS still lists only loopback names; "
                     "set it to the host names clients use (e.g. mcp.example.com,mcp.example.com:443)"
                 )
+            if self.xero.auth_flow == "authorization_code" and not self.encryption_configured:
+                raise ValueError(
+                    "production with SENTIA_XERO__AUTH_FLOW=authorization_code keeps Xero's refresh tokens in the "
+                    f"database, encrypted: set {KEYS_VARIABLE} (or {KEY_FILE_VARIABLE}) to key_id:base64(32 random "
+                    f"bytes); generate one with: {GENERATE_COMMAND}"
+                )
         return self
+
+    @property
+    def encryption_configured(self) -> bool:
+        return self.encryption_keys is not None or self.encryption_key_file is not None
+
+    @property
+    def encryption_keyring(self) -> Keyring | None:
+        """The keys of SENTIA_ENCRYPTION_KEYS or SENTIA_ENCRYPTION_KEY_FILE, or None when neither is set."""
+        if self.encryption_keys is not None:
+            return Keyring.parse(self.encryption_keys.get_secret_value(), source=KEYS_VARIABLE)
+        if self.encryption_key_file is not None:
+            return Keyring.from_file(self.encryption_key_file)
+        return None
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,3 +92,25 @@ class ToolExecution(Base):
     status: Mapped[str] = mapped_column(String(24))
     duration_ms: Mapped[float] = mapped_column(Float)
     error_class: Mapped[str | None] = mapped_column(String(100))
+
+
+class VendorToken(Base):
+    """The OAuth tokens of one vendor account (a Xero app: vendor "xero", account key = its client id). Tokens are
+    kept encrypted (AES-256-GCM, `key_id` names the key); `version` grows by one on every save, which replaces a
+    row only if it still has the version the writer read, so two replicas refreshing at once cannot both win."""
+
+    __tablename__ = "vendor_tokens"
+    __table_args__ = (UniqueConstraint("vendor", "account_key", name="uq_vendor_tokens_vendor_account_key"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    vendor: Mapped[str] = mapped_column(String(32))
+    account_key: Mapped[str] = mapped_column(String(200))
+    tenant: Mapped[str | None] = mapped_column(String(64))
+    access_token: Mapped[str] = mapped_column(Text)
+    refresh_token: Mapped[str | None] = mapped_column(Text)
+    key_id: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    obtained_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    scope: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    version: Mapped[int] = mapped_column(Integer)

@@ -66,7 +66,9 @@ class TokenSet:
 
 class TokenStore(Protocol):
     """Where a standard app's tokens live between calls and processes. `save` must replace the stored set
-    atomically: a refresh token rotates on every use, and losing the new one loses the authorisation."""
+    atomically: a refresh token rotates on every use, and losing the new one loses the authorisation. A store shared
+    by several processes may keep a set another process saved first instead (compare-and-swap); `load` after `save`
+    returns the set to use."""
 
     async def load(self, key: str) -> TokenSet | None: ...
 
@@ -301,12 +303,20 @@ class AuthorizationCodeAuth:
                         "access token expired and no refresh token is stored",
                         hint="connect the Xero organisation again, with the offline_access scope",
                     )
-                tokens = await refresh_tokens(
-                    self._identity,
-                    client_id=self._client_id,
-                    client_secret=self._client_secret,
-                    refresh_token=tokens.refresh_token,
-                    clock=self._clock,
-                )
-                await self._store.save(self._key, tokens)
+                try:
+                    renewed = await refresh_tokens(
+                        self._identity,
+                        client_id=self._client_id,
+                        client_secret=self._client_secret,
+                        refresh_token=tokens.refresh_token,
+                        clock=self._clock,
+                    )
+                except VendorError:
+                    # Another process may have spent the same refresh token first: use the set it stored.
+                    latest = await self._store.load(self._key)
+                    if latest is None or latest == tokens or latest.expiring(self._clock()):
+                        raise
+                    return _bearer(latest)
+                await self._store.save(self._key, renewed)
+                tokens = await self._store.load(self._key) or renewed
             return _bearer(tokens)

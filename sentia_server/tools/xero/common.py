@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sentia_server.integrations.xero import XeroClient, build_xero_client
+from sentia_server.integrations.xero import XeroClient
 from sentia_server.integrations.xero.models import LineItem
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.paging import PageInfo
 from sentia_server.tools.registry import ToolCategory, ToolGroup, ToolOutput
+from sentia_server.vendor_tokens import xero_client as runtime_xero_client
 
 group = ToolGroup(ToolCategory.XERO)
 
@@ -42,7 +43,8 @@ BankTransactionType = Literal[
 
 
 def xero_client(ctx: ToolContext) -> XeroClient:
-    return ctx.runtime.vendors.get("xero", build_xero_client)
+    """The process's Xero client; a standard app (authorization code) reads its tokens from the database."""
+    return runtime_xero_client(ctx.runtime)
 
 
 def utc_today() -> date:

@@ -145,6 +145,7 @@ class XeroBackend:
         self.access_tokens: dict[str, IssuedToken] = {}
         self.refresh_tokens: dict[str, IssuedToken] = {}
         self.codes: dict[str, PendingCode] = {}
+        self.consent_refusals = 0
         self.app_calls: deque[float] = deque()
 
     def today(self) -> date:
@@ -181,6 +182,14 @@ class XeroBackend:
         code = secrets.token_urlsafe(24)
         self.codes[code] = PendingCode(code_challenge, redirect_uri, scope)
         return code
+
+    def consent(self, *, code_challenge: str, redirect_uri: str, scope: str) -> str | None:
+        """The user at the consent page: approves (an authorization code), or refuses (None) while
+        `consent_refusals` is above zero."""
+        if self.consent_refusals > 0:
+            self.consent_refusals -= 1
+            return None
+        return self.authorize(code_challenge=code_challenge, redirect_uri=redirect_uri, scope=scope)
 
     def redeem_code(self, code: str, redirect_uri: str, verifier: str) -> Record | None:
         pending = self.codes.pop(code, None)

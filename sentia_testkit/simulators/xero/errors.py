@@ -57,6 +57,15 @@ def bad_request(message: str) -> httpx.Response:
     return validation_exception([{"ValidationErrors": [{"Message": message}]}])
 
 
+def consent_page_error(error: str) -> httpx.Response:
+    """The consent page's own error page, shown instead of redirecting an unknown client or redirect URI."""
+    return httpx.Response(
+        400,
+        text=f"<html><body><h1>Sorry, something went wrong</h1><p>Error code: {error}</p></body></html>",
+        headers={"content-type": "text/html; charset=utf-8"},
+    )
+
+
 def token_error(error: str, status: int = 400) -> httpx.Response:
     return json_response(status, {"error": error})
 

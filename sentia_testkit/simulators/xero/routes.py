@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import httpx
 
@@ -242,6 +242,33 @@ def register_routes(simulator: Simulator, backend: XeroBackend) -> None:
         else:
             answer = backend.rotate(form.get("refresh_token", ""))
         return errors.token_error("invalid_grant") if answer is None else json_response(200, answer)
+
+    @simulator.route("GET", "/identity/connect/authorize", name="authorize")
+    def authorize(request: SimulatorRequest) -> httpx.Response:
+        """The consent page, answered at once as if the user approved (or refused, see `refuse_consent`): a
+        redirect to `redirect_uri` with a code, or with an OAuth `error` code. Xero shows its own error page,
+        without redirecting, when the client or the redirect URI is wrong."""
+        query = request.query
+        redirect_uri = query.get("redirect_uri")
+        if query.get("client_id") != backend.client_id:
+            return errors.consent_page_error("unauthorized_client")
+        if not redirect_uri:
+            return errors.consent_page_error("invalid_request")
+        state = {"state": query["state"]} if "state" in query else {}
+        scope = query.get("scope", "")
+        problem = None
+        if query.get("response_type") != "code":
+            problem = "unsupported_response_type"
+        elif not query.get("code_challenge") or query.get("code_challenge_method") != "S256":
+            problem = "invalid_request"
+        elif not scope or not backend.scopes_granted(scope):
+            problem = "invalid_scope"
+        code = None
+        if problem is None:
+            code = backend.consent(code_challenge=query["code_challenge"], redirect_uri=redirect_uri, scope=scope)
+        answer = {"code": code, "scope": scope, **state} if code else {"error": problem or "access_denied", **state}
+        separator = "&" if "?" in redirect_uri else "?"
+        return httpx.Response(302, headers={"location": f"{redirect_uri}{separator}{urlencode(answer)}"})
 
     def connections(request: SimulatorRequest) -> httpx.Response:
         token_value = _bearer(request)

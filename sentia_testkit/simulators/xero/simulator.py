@@ -1,5 +1,5 @@
-"""The Xero simulator: identity (token endpoint), connections and the Accounting API endpoints the server uses,
-over a stateful backend seeded from `fixtures/xero/`. Usable in process (`transport()`) or as a server
+"""The Xero simulator: identity (consent page and token endpoint), connections and the Accounting API endpoints
+the server uses, over a stateful backend seeded from `fixtures/xero/`. Usable in process (`transport()`) or as a server
 (`SimulatorApp({"xero": XeroSimulator()})`, then point the API and identity base URLs at `/xero`)."""
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class XeroSimulator(Simulator):
             "SENTIA_XERO__CLIENT_SECRET": self.backend.client_secret,
             "SENTIA_XERO__API_BASE_URL": url,
             "SENTIA_XERO__IDENTITY_BASE_URL": url,
+            "SENTIA_XERO__AUTHORIZE_URL": f"{url.rstrip('/')}/identity/connect/authorize",
             "SENTIA_XERO__SCOPES": SERVER_SCOPES,
         }
 
@@ -70,6 +71,10 @@ class XeroSimulator(Simulator):
     def authorize(self, *, code_challenge: str, redirect_uri: str, scope: str) -> str:
         """The consent step of the authorization code flow: the code Xero would redirect back with."""
         return self.backend.authorize(code_challenge=code_challenge, redirect_uri=redirect_uri, scope=scope)
+
+    def refuse_consent(self, times: int = 1) -> None:
+        """The user refuses the next `times` consents: the consent page redirects back with error=access_denied."""
+        self.backend.consent_refusals += times
 
     def rate_limit(self, route: str = "*", *, problem: str = "minute", retry_after: int = 1, times: int = 1) -> None:
         """Answer the next `times` calls of `route` with Xero's 429 for the given limit."""
