@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES_DIR = Path(__file__).resolve().parents[3] / "fixtures" / "amazon"
+from sentia_testkit.simulators.seed_data import seed_dir
+
+FIXTURES_DIR = seed_dir("amazon")
 
 
 def load_seed(name: str, directory: Path | None = None) -> dict[str, Any]:

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sentia_testkit.simulators.seed_data import seed_dir
 from sentia_testkit.simulators.shopify.cost import LeakyBucket
 from sentia_testkit.simulators.shopify.records import Record, gid, gid_number, money, money_bag, money_v2, timestamp
 
-DEFAULT_SEED_DIR = Path(__file__).resolve().parents[3] / "fixtures" / "shopify"
+DEFAULT_SEED_DIR = seed_dir("shopify")
 TOKEN_LIFETIME_SECONDS = 86_399
 """Client-credentials tokens last 24 hours (the grant answers `expires_in: 86399`)."""
 

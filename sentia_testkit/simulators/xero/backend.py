@@ -20,9 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sentia_testkit.simulators.seed_data import seed_dir
 from sentia_testkit.simulators.xero.records import ZERO, Record, money, parse_iso_datetime
 
-FIXTURES_DIR = Path(__file__).resolve().parents[3] / "fixtures" / "xero"
+FIXTURES_DIR = seed_dir("xero")
 ACCESS_TOKEN_SECONDS = 1800
 REFRESH_TOKEN_SECONDS = 60 * 24 * 3600
 GRANTED_SCOPES = frozenset(
