@@ -23,6 +23,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY sentia_server ./sentia_server
 COPY sentia_testkit ./sentia_testkit
+# The testkit links its simulators' seed data to fixtures/.
+COPY fixtures ./fixtures
 # Wheels of the project and of everything `sentia[server]` needs, then two pinned lists of them: every wheel (what
 # the runtime installs) and every wheel but the project's own (what pip-audit looks up on PyPI).
 RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[server]" \
