@@ -84,14 +84,27 @@ class ToolExecutor:
                 spec.name, error, list(spec.input_model.model_fields)
             ) from None
         context = ToolContext(principal, self._runtime, self._registry, request_id, self._transport)
-        if spec.cache_tier is CacheTier.NONE:
-            result: BaseModel = await spec.handler(params, context)
-            return result
-        return await self._cached_call(spec, params, context)
+        if spec.cache_tier is not CacheTier.NONE:
+            return await self._cached_call(spec, params, context)
+        result: BaseModel = await spec.handler(params, context)
+        if not spec.read_only:
+            await self._invalidate(spec, principal.tenant)
+        return result
+
+    def _generation_key(self, spec: ToolSpec[Any, Any], tenant: str) -> str:
+        return f"generation:{tenant}:{spec.category.value}"
+
+    async def _invalidate(self, spec: ToolSpec[Any, Any], tenant: str) -> None:
+        """After a change through a write tool, the tenant's cached reads of that vendor no longer count: they were
+        keyed with the previous generation. The marker outlives every cached entry it guards."""
+        ttl = 2 * self._runtime.settings.cache_ttl_seconds(CacheTier.LONG.value)
+        await self._runtime.cache.set(self._generation_key(spec, tenant), uuid.uuid4().hex.encode(), ttl)
 
     async def _cached_call(self, spec: ToolSpec[Any, Any], params: BaseModel, context: ToolContext) -> BaseModel:
         cache = self._runtime.cache
-        key = tool_cache_key(spec.name, context.principal.tenant, params.model_dump(mode="json"))
+        generation = await cache.get(self._generation_key(spec, context.principal.tenant)) or b""
+        arguments = {"arguments": params.model_dump(mode="json"), "generation": generation.decode()}
+        key = tool_cache_key(spec.name, context.principal.tenant, arguments)
         cached = await cache.get(key)
         if cached is not None:
             try:

@@ -205,3 +205,34 @@ async def test_an_audit_outage_does_not_fail_the_call(principal, connect, runtim
     async with connect(principal()) as client:
         result = await client.call_tool("list-tools", {})
     assert not result.is_error
+
+
+def write_and_read_registry() -> tuple[ToolRegistry, dict[str, int]]:
+    stock = {"A-1": 5}
+    group = ToolGroup(ToolCategory.SYSTEM)
+
+    @group.tool(
+        "test-read-stock", title="Read", permission=Permission.TOOLS_LIST, cache_tier=CacheTier.LONG, read_only=True
+    )
+    async def read_stock(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Reads the stock of a SKU (test tool)."""
+        return CountOutput(sku=params.sku, quantity=stock[params.sku], computed=0)
+
+    @group.tool("test-set-stock", title="Set", permission=Permission.TOOLS_LIST, read_only=False)
+    async def set_stock(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Sets the stock of a SKU (test tool)."""
+        stock[params.sku] = params.quantity
+        return CountOutput(sku=params.sku, quantity=params.quantity, computed=0)
+
+    return ToolRegistry([system.group, group]), stock
+
+
+async def test_a_write_tool_makes_cached_reads_of_its_tenant_stale(principal, connect):
+    registry, _ = write_and_read_registry()
+    read = {"sku": "A-1", "quantity": 0}
+    async with connect(principal(tenant="acme"), registry=registry) as acme:
+        assert (await acme.call_tool("test-read-stock", read)).structured_content["quantity"] == 5
+        await acme.call_tool("test-set-stock", {"sku": "A-1", "quantity": 9})
+        assert (await acme.call_tool("test-read-stock", read)).structured_content["quantity"] == 9
+    async with connect(principal(tenant="globex"), registry=registry) as globex:
+        assert (await globex.call_tool("test-read-stock", read)).structured_content["quantity"] == 9
