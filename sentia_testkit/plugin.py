@@ -9,6 +9,9 @@ import pytest
 
 if TYPE_CHECKING:
     from sentia_testkit.services import ServiceHandle
+    from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulator
+    from sentia_testkit.simulators.shopify import ShopifySimulator
+    from sentia_testkit.simulators.xero import XeroSimulator
 
 MARKERS = {
     "unit": "fast tests of one module, no network and no services",
@@ -94,3 +97,35 @@ def redis_key_prefix(redis_url: str) -> Iterator[str]:
 
     with key_prefix(redis_url) as prefix:
         yield prefix
+
+
+# Vendor simulators: a fresh, seeded simulator per test; plug `sim.transport()` into an httpx client and queue
+# faults with `sim.faults` (docs/testkit.md, "Mock Xero, Shopify and Amazon in your tests").
+
+
+@pytest.fixture
+def xero_simulator() -> XeroSimulator:
+    from sentia_testkit.simulators.xero import XeroSimulator
+
+    return XeroSimulator()
+
+
+@pytest.fixture
+def shopify_simulator() -> ShopifySimulator:
+    from sentia_testkit.simulators.shopify import ShopifySimulator
+
+    return ShopifySimulator()
+
+
+@pytest.fixture
+def amazon_simulator() -> SellingPartnerSimulator:
+    from sentia_testkit.simulators.amazon import SellingPartnerSimulator
+
+    return SellingPartnerSimulator()
+
+
+@pytest.fixture
+def amazon_ads_simulator() -> AdsSimulator:
+    from sentia_testkit.simulators.amazon import AdsSimulator
+
+    return AdsSimulator()
