@@ -58,6 +58,7 @@ def services_command(args: argparse.Namespace, out: TextIO | None = None) -> int
 def simulate_command(args: argparse.Namespace) -> int:
     """Serve every simulator; with a command after `--`, run it with settings pointing at them, then stop."""
     import os
+    import signal
     import subprocess
     import threading
 
@@ -85,10 +86,16 @@ def simulate_command(args: argparse.Namespace) -> int:
             return 1
         thread.join(0.05)
     print(f"simulators at {base_url}/<vendor>: {', '.join(sorted(app.simulators))}", flush=True)
+    child = subprocess.Popen(command, env={**os.environ, **settings})
+
+    def forward(signum: int, _frame: object) -> None:
+        """Ctrl-C or a stop request reaches the command, which shuts down cleanly; then the simulators stop."""
+        child.send_signal(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
     try:
-        return subprocess.run(command, env={**os.environ, **settings}, check=False).returncode
-    except KeyboardInterrupt:
-        return 130
+        return child.wait()
     finally:
         server.should_exit = True
         thread.join(10)
