@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     DateTime,
     Float,
     Index,
     Integer,
     MetaData,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -114,3 +118,50 @@ class VendorToken(Base):
     scope: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class AiUsage(Base):
+    """One model call made by an AI tool: which provider and model, the tokens it used and what they cost, priced
+    with the per-model prices in the settings at the time of the call."""
+
+    __tablename__ = "ai_usage"
+    __table_args__ = (Index("ix_ai_usage_tenant_occurred_at", "tenant", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    tenant: Mapped[str] = mapped_column(String(64))
+    principal_subject: Mapped[str] = mapped_column(String(200))
+    tool: Mapped[str] = mapped_column(String(100))
+    provider: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(100))
+    input_tokens: Mapped[int] = mapped_column(Integer)
+    output_tokens: Mapped[int] = mapped_column(Integer)
+    cost_usd: Mapped[Decimal] = mapped_column(Numeric(14, 6))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    outcome: Mapped[str] = mapped_column(String(24))
+
+
+class QualityRecordRow(Base):
+    """An inspection of a lot against its specification. The measurements (characteristic, nominal, tolerance,
+    unit, measured values) are kept as JSON; each result and the overall result are derived from the values when
+    the record is created, never typed in."""
+
+    __tablename__ = "quality_records"
+    __table_args__ = (
+        Index("ix_quality_records_tenant_inspected_at", "tenant", "inspected_at"),
+        Index("ix_quality_records_tenant_work_order", "tenant", "work_order"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(64))
+    work_order: Mapped[str] = mapped_column(String(64))
+    lot_number: Mapped[str] = mapped_column(String(64))
+    product_sku: Mapped[str] = mapped_column(String(64))
+    inspector: Mapped[str] = mapped_column(String(100))
+    inspected_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    measurements: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    overall_result: Mapped[str] = mapped_column(String(8))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -111,3 +111,21 @@ async def test_in_memory_sqlite_and_naive_datetimes(tmp_path):
 
     with pytest.raises(ValueError, match="naive datetime given to a UTC column"):
         UTCDateTime().process_bind_param(datetime(2026, 1, 1), database.engine.dialect)
+
+
+async def test_the_migrations_build_exactly_the_tables_the_models_describe(database: Database):
+    """A model changed without a migration (or the reverse) shows up here, on both backends."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from sentia_server.storage.tables import Base
+
+    await upgrade_to_head(database)
+
+    def differences(connection):
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, Base.metadata)
+
+    async with database.engine.connect() as connection:
+        diff = await connection.run_sync(differences)
+    assert diff == []
