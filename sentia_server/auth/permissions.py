@@ -18,14 +18,29 @@ class Permission(StrEnum):
     COMMERCE_WRITE = "commerce:write"
     MARKETPLACE_READ = "marketplace:read"
     MARKETPLACE_WRITE = "marketplace:write"
+    INVENTORY_READ = "inventory:read"
+    PRODUCTION_READ = "production:read"
+    QUALITY_READ = "quality:read"
+    QUALITY_WRITE = "quality:write"
+    AI_USE = "ai:use"
 
 
-# What each role adds to the role below it (see ROLE_ORDER). Reading business data starts at operator; changing
-# it (invoices, products, listings) at manager.
+# What each role adds to the role below it (see ROLE_ORDER). Reading business data, recording inspections and using
+# the (cost-bearing) AI tools start at operator; changing vendor data (invoices, products, listings) at manager.
 _ROLE_GRANTS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset({Permission.TOOLS_LIST}),
     Role.OPERATOR: frozenset(
-        {Permission.SYSTEM_READ, Permission.FINANCIAL_READ, Permission.COMMERCE_READ, Permission.MARKETPLACE_READ}
+        {
+            Permission.SYSTEM_READ,
+            Permission.FINANCIAL_READ,
+            Permission.COMMERCE_READ,
+            Permission.MARKETPLACE_READ,
+            Permission.INVENTORY_READ,
+            Permission.PRODUCTION_READ,
+            Permission.QUALITY_READ,
+            Permission.QUALITY_WRITE,
+            Permission.AI_USE,
+        }
     ),
     Role.MANAGER: frozenset({Permission.FINANCIAL_WRITE, Permission.COMMERCE_WRITE, Permission.MARKETPLACE_WRITE}),
     Role.ADMIN: frozenset(),

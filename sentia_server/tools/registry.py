@@ -31,6 +31,9 @@ class ToolCategory(StrEnum):
     XERO = "xero"
     SHOPIFY = "shopify"
     AMAZON = "amazon"
+    UNLEASHED = "unleashed"
+    MANUFACTURING = "manufacturing"
+    AI = "ai"
 
 
 class ToolInput(BaseModel):
