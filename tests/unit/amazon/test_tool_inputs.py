@@ -9,50 +9,56 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from sentia_server.integrations.amazon import MARKETPLACES, Marketplace
-from sentia_server.tools import amazon
+from sentia_server.tools.amazon.advertising import AdvertisingInput, _ratio
+from sentia_server.tools.amazon.common import money, parse_time
+from sentia_server.tools.amazon.inventory import GetInventoryInput
+from sentia_server.tools.amazon.listings import ManageListingsInput
+from sentia_server.tools.amazon.orders import GetOrdersInput
+from sentia_server.tools.amazon.products import GetProductsInput
+from sentia_server.tools.amazon.reports import GetReportsInput
 
 INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
     (
-        amazon.GetOrdersInput,
+        GetOrdersInput,
         {"created_after": "2024-01-01T00:00:00Z", "updated_after": "2024-01-01T00:00:00Z"},
         "give created_after or updated_after, not both",
     ),
     (
-        amazon.GetOrdersInput,
+        GetOrdersInput,
         {"updated_after": "2024-01-01T00:00:00Z", "created_before": "2024-02-01T00:00:00Z"},
         "created_before goes with created_after",
     ),
-    (amazon.GetOrdersInput, {"updated_before": "2024-02-01T00:00:00Z"}, "updated_before needs updated_after"),
+    (GetOrdersInput, {"updated_before": "2024-02-01T00:00:00Z"}, "updated_before needs updated_after"),
     (
-        amazon.GetOrdersInput,
+        GetOrdersInput,
         {"created_after": "2024-02-01T00:00:00Z", "created_before": "2024-01-01T00:00:00Z"},
         "the 'before' time must be later than the 'after' time",
     ),
-    (amazon.GetOrdersInput, {"created_after": "2024-02-01T00:00:00"}, "Input should have timezone info"),
-    (amazon.GetOrdersInput, {"max_results": 101}, "less than or equal to 100"),
-    (amazon.GetOrdersInput, {"statuses": ["Lost"]}, "Input should be 'Pending'"),
-    (amazon.GetProductsInput, {}, "give exactly one of keywords, identifiers, asin or sku"),
+    (GetOrdersInput, {"created_after": "2024-02-01T00:00:00"}, "Input should have timezone info"),
+    (GetOrdersInput, {"max_results": 101}, "less than or equal to 100"),
+    (GetOrdersInput, {"statuses": ["Lost"]}, "Input should be 'Pending'"),
+    (GetProductsInput, {}, "give exactly one of keywords, identifiers, asin or sku"),
     (
-        amazon.GetProductsInput,
+        GetProductsInput,
         {"asin": "B0D7SNTG70", "sku": "SEN-GIN-70"},
         "give exactly one of keywords, identifiers, asin or sku",
     ),
-    (amazon.GetProductsInput, {"identifiers": ["5060912340011"]}, "identifiers need identifiers_type"),
+    (GetProductsInput, {"identifiers": ["5060912340011"]}, "identifiers need identifiers_type"),
     (
-        amazon.GetProductsInput,
+        GetProductsInput,
         {"asin": "B0D7SNTG70", "brand_names": ["Sentia"]},
         "apply to keyword or identifier searches",
     ),
-    (amazon.GetProductsInput, {"asin": "b0d7"}, "String should match pattern"),
-    (amazon.GetInventoryInput, {"fulfillment": "fbm"}, "fbm inventory is read per listing: give 1 to 20 skus"),
+    (GetProductsInput, {"asin": "b0d7"}, "String should match pattern"),
+    (GetInventoryInput, {"fulfillment": "fbm"}, "fbm inventory is read per listing: give 1 to 20 skus"),
     (
-        amazon.GetInventoryInput,
+        GetInventoryInput,
         {"fulfillment": "fbm", "skus": ["A"], "next_token": "x"},
         "next_token and changed_since apply to fba inventory",
     ),
-    (amazon.GetReportsInput, {"action": "create"}, "action create needs report_type"),
+    (GetReportsInput, {"action": "create"}, "action create needs report_type"),
     (
-        amazon.GetReportsInput,
+        GetReportsInput,
         {
             "action": "create",
             "report_type": "GET_AFN_INVENTORY_DATA",
@@ -61,21 +67,21 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         },
         "data_end_time must be later than data_start_time",
     ),
-    (amazon.GetReportsInput, {"action": "download"}, "action download needs report_id"),
-    (amazon.GetReportsInput, {"action": "status", "report_id": "abc"}, "String should match pattern"),
+    (GetReportsInput, {"action": "download"}, "action download needs report_id"),
+    (GetReportsInput, {"action": "status", "report_id": "abc"}, "String should match pattern"),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "delete", "sku": "A", "price": "1.00"},
         "delete takes only the sku and marketplace",
     ),
-    (amazon.ManageListingsInput, {"action": "put", "sku": "A"}, "action put needs product_type"),
+    (ManageListingsInput, {"action": "put", "sku": "A"}, "action put needs product_type"),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "put", "sku": "A", "product_type": "SPIRITS"},
         "put needs attributes or listing fields",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {
             "action": "put",
             "sku": "A",
@@ -86,22 +92,22 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         "put replaces the whole listing",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "patch", "sku": "A", "product_type": "SPIRITS"},
         "patch needs patches or listing fields",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "patch", "sku": "A", "product_type": "SPIRITS", "attributes": {"brand": [{"value": "x"}]}},
         "patch changes attributes through patches",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "validate", "sku": "A", "product_type": "SPIRITS"},
         "validate needs the attributes (or patches) to check",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {
             "action": "validate",
             "sku": "A",
@@ -112,7 +118,7 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         "validate checks either a put (attributes) or a patch (patches), not both",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {
             "action": "patch",
             "sku": "A",
@@ -122,7 +128,7 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         "add, replace and merge need one",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {
             "action": "patch",
             "sku": "A",
@@ -132,27 +138,27 @@ INVALID: list[tuple[type[BaseModel], dict[str, Any], str]] = [
         "String should match pattern",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "put", "sku": " A", "product_type": "SPIRITS", "title": "x"},
         "String should match pattern",
     ),
     (
-        amazon.ManageListingsInput,
+        ManageListingsInput,
         {"action": "put", "sku": "A", "product_type": "SPIRITS", "price": "1.005"},
         "Decimal input should have no more than 2 decimal places",
     ),
     (
-        amazon.AdvertisingInput,
+        AdvertisingInput,
         {"data_type": "campaign_performance", "start_date": "2024-02-01", "end_date": "2024-01-01"},
         "end_date must not be before start_date",
     ),
     (
-        amazon.AdvertisingInput,
+        AdvertisingInput,
         {"data_type": "campaign_performance", "start_date": "2024-01-01", "end_date": "2024-03-01"},
         "Amazon Ads reports cover at most 31 days",
     ),
-    (amazon.AdvertisingInput, {"data_type": "campaigns", "campaign_ids": ["camp_001"]}, "String should match pattern"),
-    (amazon.AdvertisingInput, {"data_type": "targets"}, "Input should be 'campaigns'"),
+    (AdvertisingInput, {"data_type": "campaigns", "campaign_ids": ["camp_001"]}, "String should match pattern"),
+    (AdvertisingInput, {"data_type": "targets"}, "Input should be 'campaigns'"),
 ]
 
 
@@ -164,7 +170,7 @@ def test_contradictory_or_incomplete_arguments_are_refused_with_a_reason(model, 
 
 
 def test_listing_fields_become_amazon_attributes():
-    params = amazon.ManageListingsInput.model_validate(
+    params = ManageListingsInput.model_validate(
         {
             "action": "put",
             "sku": "SEN-GIN-70",
@@ -184,8 +190,8 @@ def test_listing_fields_become_amazon_attributes():
 
 
 def test_odd_vendor_values_are_read_defensively():
-    assert amazon._money({"Amount": "abc", "CurrencyCode": "GBP"}) is None
-    assert amazon._money("12.00") is None
-    assert amazon._time("not a date") is None
-    assert amazon._time(None) is None
-    assert amazon._ratio(1, 0) is None
+    assert money({"Amount": "abc", "CurrencyCode": "GBP"}) is None
+    assert money("12.00") is None
+    assert parse_time("not a date") is None
+    assert parse_time(None) is None
+    assert _ratio(1, 0) is None

@@ -10,7 +10,10 @@ from sentia_server.integrations.http import RateLimiter, VendorError
 from sentia_server.integrations.settings import ShopifySettings, ShopifyShopSettings
 from sentia_server.integrations.shopify import ShopifyClient, build_client
 from sentia_server.integrations.shopify.documents import SHOP
-from sentia_server.tools.shopify import GetAnalyticsInput, GetCustomersInput, GetOrdersInput, ManageProductsInput
+from sentia_server.tools.shopify.analytics import GetAnalyticsInput
+from sentia_server.tools.shopify.customers import GetCustomersInput
+from sentia_server.tools.shopify.manage_products import ManageProductsInput
+from sentia_server.tools.shopify.orders import GetOrdersInput
 
 pytestmark = pytest.mark.anyio
 

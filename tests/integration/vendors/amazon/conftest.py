@@ -12,6 +12,7 @@ from sentia_server.integrations.http import RetryPolicy
 from sentia_server.integrations.settings import AmazonAdsSettings, AmazonSellingPartnerSettings
 from sentia_server.runtime import Runtime
 from sentia_server.tools import amazon, system
+from sentia_server.tools.amazon import advertising, reports
 from sentia_server.tools.registry import ToolRegistry
 from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulator
 
@@ -19,7 +20,8 @@ from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulat
 @pytest.fixture(autouse=True)
 def quick_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Backoff between retries and report polls shortened so the suite stays fast; Retry-After still counts."""
-    monkeypatch.setattr(amazon, "REPORT_POLL_FIRST_DELAY", 0.01)
+    for module in (reports, advertising):  # the tools that poll reports
+        monkeypatch.setattr(module, "REPORT_POLL_FIRST_DELAY", 0.01)
     monkeypatch.setattr(RetryPolicy, "delay", lambda _self, _attempt, after: 0.01 if after is None else min(after, 0.1))
 
 

@@ -139,9 +139,9 @@ async def test_get_orders_filters_by_status_channel_and_update_time(mcp_client, 
 
 async def test_order_items_stop_at_the_get_order_items_quota_and_say_so(mcp_client, runtime, monkeypatch):
     from sentia_server.integrations.amazon import build_selling_partner_client
-    from sentia_server.tools import amazon
+    from sentia_server.tools.amazon import orders
 
-    monkeypatch.setattr(amazon, "ORDER_ITEMS_WAIT_BUDGET", 0.0)
+    monkeypatch.setattr(orders, "ORDER_ITEMS_WAIT_BUDGET", 0.0)
     client = runtime.vendors.get("amazon", build_selling_partner_client)
     client.throttle.bucket(client.seller_id, "getOrderItems").tokens = 0.0
     result = await call(mcp_client, "amazon-get-orders", {"max_results": 2})
