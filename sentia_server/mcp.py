@@ -13,7 +13,7 @@ from pydantic import AnyHttpUrl, BaseModel
 from sentia_server import __version__
 from sentia_server.auth.verifier import CredentialVerifier
 from sentia_server.runtime import Runtime
-from sentia_server.tools import amazon, shopify, system, xero
+from sentia_server.tools import amazon, shopify, system, unleashed, xero
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
 from sentia_server.tools.schema import model_schema
@@ -23,7 +23,7 @@ INSTRUCTIONS = (
     "Sentia gives governed access to a manufacturer's business systems. Call list-tools to see what you may use, "
     "and system-status when something fails."
 )
-TOOL_GROUPS: tuple[ToolGroup, ...] = (system.group, xero.group, shopify.group, amazon.group)
+TOOL_GROUPS: tuple[ToolGroup, ...] = (system.group, xero.group, shopify.group, amazon.group, unleashed.group)
 
 
 def default_registry() -> ToolRegistry:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from sentia_testkit.services import ServiceHandle
     from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulator
     from sentia_testkit.simulators.shopify import ShopifySimulator
+    from sentia_testkit.simulators.unleashed import UnleashedSimulator
     from sentia_testkit.simulators.xero import XeroSimulator
 
 MARKERS = {
@@ -129,3 +130,10 @@ def amazon_ads_simulator() -> AdsSimulator:
     from sentia_testkit.simulators.amazon import AdsSimulator
 
     return AdsSimulator()
+
+
+@pytest.fixture
+def unleashed_simulator() -> UnleashedSimulator:
+    from sentia_testkit.simulators.unleashed import UnleashedSimulator
+
+    return UnleashedSimulator()

@@ -72,7 +72,17 @@ def _shopify() -> list[SimulatedVendor]:
     ]
 
 
-VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_xero, _shopify, _amazon)
+def _unleashed() -> list[SimulatedVendor]:
+    from sentia_testkit.simulators.unleashed import UnleashedSimulator
+
+    return [
+        SimulatedVendor(
+            "unleashed", lambda url: UnleashedSimulator(), lambda url: UnleashedSimulator().server_settings(url)
+        )
+    ]
+
+
+VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_xero, _shopify, _amazon, _unleashed)
 
 
 def simulated_vendors() -> list[SimulatedVendor]:

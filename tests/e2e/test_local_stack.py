@@ -32,6 +32,7 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
             status = await client.call_tool("system-status", {})
             inventory = await client.call_tool("amazon-get-inventory", {"marketplace": "uk"})
             orders = await client.call_tool("shopify-get-orders", {"shop": "all"})
+            stock = await client.call_tool("unleashed-get-inventory", {})
             contacts = await client.call_tool("xero-get-contacts", {"tenant_id": await first_tenant(client), "page": 1})
     assert f"simulators at http://127.0.0.1:{simulators}/<vendor>" in log
     vendors = {vendor["name"]: vendor["configured"] for vendor in status.structured_content["vendors"]}
@@ -43,6 +44,8 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
     assert {order["shop"] for order in orders.structured_content["orders"]} == {"uk", "usa"}
     assert vendors["shopify"] is True
     assert not contacts.is_error, contacts.content[0].text
+    assert not stock.is_error, stock.content[0].text
+    assert vendors["unleashed"] is True
     assert contacts.structured_content["contacts"]
 
 

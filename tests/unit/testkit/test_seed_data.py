@@ -7,7 +7,7 @@ import pytest
 from sentia_testkit.simulators.seed_data import SEED_ROOT, seed_dir
 
 
-@pytest.mark.parametrize("vendor", ["xero", "shopify", "amazon"])
+@pytest.mark.parametrize("vendor", ["xero", "shopify", "amazon", "unleashed"])
 def test_every_simulated_vendor_has_committed_seed_data(vendor: str):
     files = sorted(seed_dir(vendor).glob("*.json"))
     assert files, f"no seed data in {seed_dir(vendor)}"

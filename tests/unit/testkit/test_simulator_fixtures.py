@@ -12,10 +12,14 @@ def test_each_fixture_gives_a_fresh_simulator_with_faults(pytester: pytest.Pytes
         """
         import httpx
 
-        def test_fixtures(xero_simulator, shopify_simulator, amazon_simulator, amazon_ads_simulator):
-            simulators = (xero_simulator, shopify_simulator, amazon_simulator, amazon_ads_simulator)
-            names = {type(simulator).__name__ for simulator in simulators}
-            assert names == {"XeroSimulator", "ShopifySimulator", "SellingPartnerSimulator", "AdsSimulator"}
+        FIXTURES = ("xero", "shopify", "amazon", "amazon_ads", "unleashed")
+
+        def test_fixtures(request):
+            names = {type(request.getfixturevalue(f"{name}_simulator")).__name__ for name in FIXTURES}
+            assert names == {
+                "XeroSimulator", "ShopifySimulator", "SellingPartnerSimulator", "AdsSimulator", "UnleashedSimulator"
+            }
+            shopify_simulator = request.getfixturevalue("shopify_simulator")
             shopify_simulator.faults.server_error(status=502)
             client = httpx.Client(transport=shopify_simulator.transport(), base_url="https://sentia-uk.myshopify.com")
             answer = client.post("/admin/api/2026-10/graphql.json", json={"query": "{ shop { name } }"})
