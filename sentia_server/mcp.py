@@ -12,9 +12,12 @@ from pydantic import AnyHttpUrl, BaseModel
 
 from sentia_server import __version__
 from sentia_server.auth.verifier import CredentialVerifier
+from sentia_server.prompts import register_prompts
+from sentia_server.resources import register_resources
 from sentia_server.runtime import Runtime
-from sentia_server.tools import amazon, shopify, system, unleashed, xero
+from sentia_server.tools import amazon, manufacturing, shopify, system, unleashed, xero
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
+from sentia_server.tools.manufacturing import inventory_health, production
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
 from sentia_server.tools.schema import model_schema
 
@@ -23,7 +26,16 @@ INSTRUCTIONS = (
     "Sentia gives governed access to a manufacturer's business systems. Call list-tools to see what you may use, "
     "and system-status when something fails."
 )
-TOOL_GROUPS: tuple[ToolGroup, ...] = (system.group, xero.group, shopify.group, amazon.group, unleashed.group)
+TOOL_GROUPS: tuple[ToolGroup, ...] = (
+    system.group,
+    xero.group,
+    shopify.group,
+    amazon.group,
+    unleashed.group,
+    production.group,
+    inventory_health.group,
+    manufacturing.group,
+)
 
 
 def default_registry() -> ToolRegistry:
@@ -77,7 +89,7 @@ def build_mcp_server(
             resource_server_url=None,
             validate_token_resource=False,
         )
-    return MCPServer(
+    server: MCPServer = MCPServer(
         name=SERVER_NAME,
         title="Sentia Manufacturing MCP server",
         version=__version__,
@@ -87,3 +99,6 @@ def build_mcp_server(
         auth=auth,
         log_level=runtime.settings.log_level,
     )
+    register_prompts(server)
+    register_resources(server)
+    return server
