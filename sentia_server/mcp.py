@@ -16,6 +16,8 @@ from sentia_server.prompts import register_prompts
 from sentia_server.resources import register_resources
 from sentia_server.runtime import Runtime
 from sentia_server.tools import amazon, manufacturing, shopify, system, unleashed, xero
+from sentia_server.tools import anthropic as claude
+from sentia_server.tools import openai
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
 from sentia_server.tools.manufacturing import inventory_health, production
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
@@ -35,6 +37,8 @@ TOOL_GROUPS: tuple[ToolGroup, ...] = (
     production.group,
     inventory_health.group,
     manufacturing.group,
+    openai.group,
+    claude.group,
 )
 
 

@@ -10,6 +10,8 @@ import pytest
 if TYPE_CHECKING:
     from sentia_testkit.services import ServiceHandle
     from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulator
+    from sentia_testkit.simulators.anthropic import AnthropicSimulator
+    from sentia_testkit.simulators.openai import OpenAISimulator
     from sentia_testkit.simulators.shopify import ShopifySimulator
     from sentia_testkit.simulators.unleashed import UnleashedSimulator
     from sentia_testkit.simulators.xero import XeroSimulator
@@ -101,7 +103,7 @@ def redis_key_prefix(redis_url: str) -> Iterator[str]:
 
 
 # Vendor simulators: a fresh, seeded simulator per test; plug `sim.transport()` into an httpx client and queue
-# faults with `sim.faults` (docs/testkit.md, "Mock Xero, Shopify and Amazon in your tests").
+# faults with `sim.faults` (docs/testkit.md, "Mock the vendor APIs in your tests").
 
 
 @pytest.fixture
@@ -137,3 +139,20 @@ def unleashed_simulator() -> UnleashedSimulator:
     from sentia_testkit.simulators.unleashed import UnleashedSimulator
 
     return UnleashedSimulator()
+
+@pytest.fixture
+def openai_simulator() -> OpenAISimulator:
+    """OpenAI (Chat Completions, Responses, Models, Embeddings); give the SDK `http_client=
+    httpx2.AsyncClient(transport=openai_simulator.sdk_transport())` and queue answers with `queue_completion`."""
+    from sentia_testkit.simulators.openai import OpenAISimulator
+
+    return OpenAISimulator()
+
+
+@pytest.fixture
+def anthropic_simulator() -> AnthropicSimulator:
+    """Anthropic Messages (tool use included); plug `anthropic_simulator.sdk_transport()` into the SDK's
+    `http_client` and queue answers with `queue_completion`."""
+    from sentia_testkit.simulators.anthropic import AnthropicSimulator
+
+    return AnthropicSimulator()

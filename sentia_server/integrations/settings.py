@@ -6,6 +6,7 @@ at a simulator. Secrets are `SecretStr`, so they never appear in a repr, a log l
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -132,20 +133,66 @@ class UnleashedSettings(VendorSettings):
     client_type: str = "sentia/sentia-mcp-server"
 
 
-class OpenAISettings(VendorSettings):
-    """OpenAI API through the official SDK."""
+class ModelPrice(BaseModel):
+    """What one model costs, in US dollars per million tokens, as the vendor's price list states it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    input_per_million: Decimal = Field(ge=0, le=10_000, description="USD per million input (prompt) tokens.")
+    output_per_million: Decimal = Field(ge=0, le=10_000, description="USD per million output tokens.")
+
+
+class AiModelSettings(VendorSettings):
+    """What the OpenAI and Anthropic settings share: the model and its limits, timeouts, retries, concurrency and
+    prices. A model without a price is still usable; its calls are recorded at cost 0 with a note, never with a
+    guessed price."""
+
+    model: str = Field(min_length=1, max_length=100, description="The model every AI tool of this vendor calls.")
+    max_tokens: int = Field(default=4096, ge=256, le=128_000, description="Most output tokens one answer may use.")
+    timeout: float = Field(default=120.0, gt=0, le=900, description="Seconds to wait for one answer.")
+    max_retries: int = Field(
+        default=2, ge=0, le=6, description="Retries after a 429, a 5xx or a timeout (ours; the SDK's are off)."
+    )
+    max_concurrent_calls: int = Field(
+        default=4, ge=1, le=64, description="Model calls of this vendor running at once in one server process."
+    )
+    requests_per_minute: int = Field(
+        default=60, ge=1, le=100_000, description="Client-side limit of model calls per minute and tenant."
+    )
+    prices: dict[str, ModelPrice] = Field(
+        default_factory=dict,
+        description='Prices by model name, e.g. {"<model>": {"input_per_million": 2.5, "output_per_million": 10}}.',
+    )
+
+
+class OpenAISettings(AiModelSettings):
+    """OpenAI API through the official SDK (Chat Completions with Structured Outputs)."""
 
     env_name: ClassVar[str] = "OPENAI"
     required_fields: ClassVar[tuple[str, ...]] = ("api_key",)
     api_key: SecretStr | None = None
     base_url: str = "https://api.openai.com/v1"
     organization: str | None = None
+    project: str | None = None
+    model: str = Field(default="gpt-5.4-mini", min_length=1, max_length=100)
+    temperature: float | None = Field(
+        default=None,
+        ge=0,
+        le=2,
+        description="Sampling temperature; unset sends none, so the model's default applies (reasoning models "
+        "accept no other value).",
+    )
 
 
-class AnthropicSettings(VendorSettings):
-    """Anthropic Messages API through the official SDK."""
+class AnthropicSettings(AiModelSettings):
+    """Anthropic Messages API through the official SDK (tool use with an input schema). There is no temperature:
+    API version 2026-10-21, which the SDK sends, refuses every sampling parameter; `effort` is the knob it offers."""
 
     env_name: ClassVar[str] = "ANTHROPIC"
     required_fields: ClassVar[tuple[str, ...]] = ("api_key",)
     api_key: SecretStr | None = None
     base_url: str = "https://api.anthropic.com"
+    model: str = Field(default="claude-sonnet-4-6", min_length=1, max_length=100)
+    effort: Literal["low", "medium", "high", "xhigh", "max"] | None = Field(
+        default=None, description="output_config.effort; unset sends none, so the model's default applies."
+    )

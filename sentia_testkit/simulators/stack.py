@@ -82,7 +82,19 @@ def _unleashed() -> list[SimulatedVendor]:
     ]
 
 
-VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_xero, _shopify, _amazon, _unleashed)
+def _ai_models() -> list[SimulatedVendor]:
+    from sentia_testkit.simulators.anthropic import AnthropicSimulator
+    from sentia_testkit.simulators.openai import OpenAISimulator
+
+    return [
+        SimulatedVendor("openai", lambda url: OpenAISimulator(), lambda url: OpenAISimulator().server_settings(url)),
+        SimulatedVendor(
+            "anthropic", lambda url: AnthropicSimulator(), lambda url: AnthropicSimulator().server_settings(url)
+        ),
+    ]
+
+
+VENDORS: tuple[Callable[[], list[SimulatedVendor]], ...] = (_xero, _shopify, _amazon, _unleashed, _ai_models)
 
 
 def simulated_vendors() -> list[SimulatedVendor]:

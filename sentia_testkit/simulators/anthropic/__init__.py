@@ -1,0 +1,6 @@
+"""A stateful simulator of the Anthropic API (see simulator.py)."""
+
+from sentia_testkit.simulators.anthropic.backend import AnthropicBackend, ApiKey, ModelUsage, QueuedMessage
+from sentia_testkit.simulators.anthropic.simulator import API_KEY, WORKSPACE, AnthropicSimulator
+
+__all__ = ["API_KEY", "WORKSPACE", "AnthropicBackend", "AnthropicSimulator", "ApiKey", "ModelUsage", "QueuedMessage"]

@@ -1,0 +1,15 @@
+"""A stateful simulator of the OpenAI API (see simulator.py)."""
+
+from sentia_testkit.simulators.openai.backend import ApiKey, ModelUsage, OpenAIBackend, QueuedCompletion
+from sentia_testkit.simulators.openai.simulator import API_KEY, ORGANIZATION, PROJECT, OpenAISimulator
+
+__all__ = [
+    "API_KEY",
+    "ORGANIZATION",
+    "PROJECT",
+    "ApiKey",
+    "ModelUsage",
+    "OpenAIBackend",
+    "OpenAISimulator",
+    "QueuedCompletion",
+]
