@@ -72,17 +72,21 @@ def backtest(series: np.ndarray, horizon: int, season: int, confidence: float = 
 
 
 @pytest.mark.parametrize(
-    ("series", "horizon", "season", "method"),
+    ("series", "horizon", "season", "methods", "least_coverage"),
     [
-        pytest.param(trend(24), 6, 1, "ETS(A,A,N)", id="trend, 18 months of history"),
-        pytest.param(trend(36), 6, 1, None, id="trend, 30 months of history"),
-        pytest.param(seasonal_trend(48), 12, 12, "ETS(A,A,A)", id="trend and 12-month season, 36 months"),
+        pytest.param(trend(24), 6, 1, {"ETS(A,A,N)", "ETS(A,Ad,N)"}, 0.7, id="trend, 18 months of history"),
+        pytest.param(trend(36), 6, 1, {"ETS(A,A,N)", "ETS(A,Ad,N)"}, 0.7, id="trend, 30 months, no season"),
+        pytest.param(seasonal_trend(30), 6, 12, {"ETS(A,A,A)", "ETS(A,Ad,A)"}, 0.5, id="trend and season, 24 months"),
+        pytest.param(seasonal_trend(48), 12, 12, {"ETS(A,A,A)"}, 0.7, id="trend and 12-month season, 36 months"),
     ],
 )
-def test_the_forecast_beats_the_naive_baseline_and_its_intervals_cover_most_outcomes(series, horizon, season, method):
+def test_the_forecast_beats_the_naive_baseline_and_its_intervals_cover_most_outcomes(
+    series, horizon, season, methods, least_coverage
+):
+    """The form chosen is the series' own (no season is invented, a real one is found), and the 95% intervals
+    cover most held-out points (fewer on two years of history, where they leave out parameter uncertainty)."""
     results = [backtest(series(seed), horizon, season) for seed in SEEDS]
-    if method is not None:
-        assert {result.method.split(":")[0] for result in results} == {method}
+    assert {result.method.split(":")[0] for result in results} <= methods
     forecast_mae = np.mean([result.forecast_mae for result in results])
     naive_mae = np.mean([result.naive_mae for result in results])
     assert forecast_mae < 0.6 * naive_mae, (forecast_mae, naive_mae)
@@ -90,7 +94,7 @@ def test_the_forecast_beats_the_naive_baseline_and_its_intervals_cover_most_outc
     wins = sum(result.forecast_mae < result.naive_mae for result in results)
     assert wins >= len(results) - 1, f"the forecast lost to the naive baseline on {len(results) - wins} series"
     coverage = np.mean([result.coverage for result in results])
-    assert coverage >= 0.7, f"95% intervals covered {coverage:.0%} of held-out points"
+    assert coverage >= least_coverage, f"95% intervals covered {coverage:.0%} of held-out points"
 
 
 def test_a_trend_is_continued_not_flattened():
