@@ -34,6 +34,19 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
             orders = await client.call_tool("shopify-get-orders", {"shop": "all"})
             stock = await client.call_tool("unleashed-get-inventory", {})
             contacts = await client.call_tool("xero-get-contacts", {"tenant_id": await first_tenant(client), "page": 1})
+            sales = await client.call_tool(
+                "claude-analyze-sales-performance", {"shop": "uk", "date_from": "2026-03-01", "date_to": "2026-03-20"}
+            )
+            forecast = await client.call_tool(
+                "openai-forecasting",
+                {
+                    "forecast_type": "demand_forecasting",
+                    "series": [
+                        {"date": f"{2025 + month // 12}-{month % 12 + 1:02d}-01", "value": str(100 + 5 * month)}
+                        for month in range(12)
+                    ],
+                },
+            )
     assert f"simulators at http://127.0.0.1:{simulators}/<vendor>" in log
     vendors = {vendor["name"]: vendor["configured"] for vendor in status.structured_content["vendors"]}
     assert vendors["amazon"] is True
@@ -47,6 +60,11 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
     assert not stock.is_error, stock.content[0].text
     assert vendors["unleashed"] is True
     assert contacts.structured_content["contacts"]
+    assert not sales.is_error, sales.content[0].text
+    assert sales.structured_content["figures"]["currencies"][0]["orders"] > 0
+    assert sales.structured_content["analysis"]["summary"]
+    assert not forecast.is_error, forecast.content[0].text
+    assert len(forecast.structured_content["figures"]["forecast"]) > 0
 
 
 async def first_tenant(client: Client) -> str:
