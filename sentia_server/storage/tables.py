@@ -165,3 +165,51 @@ class QualityRecordRow(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEvent(Base):
+    """An authentication or administrative action: who (or which client, when nobody authenticated), what, on
+    what, and how it ended. Tool calls are audited in `tool_executions`. Details never hold secrets or tokens."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        Index("ix_audit_events_occurred_at", "occurred_at"),
+        Index("ix_audit_events_action_occurred_at", "action", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    """The principal's subject, or `cli:<user>` for a command, or `anonymous` for a failed authentication."""
+    tenant: Mapped[str | None] = mapped_column(String(64))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    """e.g. auth.failure, auth.lockout, api_key.create, api_key.rotate, api_key.revoke, encryption.rotate."""
+    target: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SecurityEvent(Base):
+    """Something that looks like an attack or abuse: a suspicious pattern in input, a burst of failed
+    authentications, one principal sweeping many tools, a request spike. The matched value itself is not kept."""
+
+    __tablename__ = "security_events"
+    __table_args__ = (
+        Index("ix_security_events_occurred_at", "occurred_at"),
+        Index("ix_security_events_type_occurred_at", "event_type", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    event_type: Mapped[str] = mapped_column(String(48))
+    severity: Mapped[str] = mapped_column(String(16))
+    principal_subject: Mapped[str | None] = mapped_column(String(200))
+    tenant: Mapped[str | None] = mapped_column(String(64))
+    tool: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(200))
+    """Where the pattern was found, e.g. `arguments.notes` or `body.name`."""
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
