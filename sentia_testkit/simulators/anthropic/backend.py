@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sentia_testkit.simulators.model_api import ModelUsage, RequestWindow, add_usage, count_request
 from sentia_testkit.simulators.seed_data import seed_dir
 
 FIXTURES_DIR = seed_dir("anthropic")
-WINDOW_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -23,13 +23,6 @@ class ApiKey:
     secret: str
     name: str
     workspace_id: str
-
-
-@dataclass
-class ModelUsage:
-    requests: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
 
 
 @dataclass
@@ -51,14 +44,6 @@ class QueuedMessage:
     stop_reason: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
-
-
-@dataclass(frozen=True)
-class RequestWindow:
-    limit: int
-    remaining: int
-    reset_seconds: float
-    allowed: bool
 
 
 class AnthropicBackend:
@@ -105,19 +90,8 @@ class AnthropicBackend:
 
     def count_request(self, workspace_id: str) -> RequestWindow:
         """Count one request against the workspace's per-minute limit, unless the window is full."""
-        workspace = self.workspaces[workspace_id]
-        now = self._clock()
-        window = workspace.recent_requests
-        while window and now - window[0] >= WINDOW_SECONDS:
-            window.popleft()
-        limit = workspace.requests_per_minute
-        if len(window) >= limit:
-            return RequestWindow(limit, 0, WINDOW_SECONDS - (now - window[0]), allowed=False)
-        window.append(now)
-        return RequestWindow(limit, limit - len(window), WINDOW_SECONDS - (now - window[0]), allowed=True)
+        owner = self.workspaces[workspace_id]
+        return count_request(owner.recent_requests, owner.requests_per_minute, self._clock())
 
     def record_usage(self, workspace_id: str, model: str, input_tokens: int, output_tokens: int) -> None:
-        usage = self.workspaces[workspace_id].usage.setdefault(model, ModelUsage())
-        usage.requests += 1
-        usage.input_tokens += input_tokens
-        usage.output_tokens += output_tokens
+        add_usage(self.workspaces[workspace_id].usage, model, input_tokens, output_tokens)

@@ -17,8 +17,9 @@ from typing import Any
 import httpx
 
 from sentia_testkit.simulators.anthropic import errors
-from sentia_testkit.simulators.anthropic.backend import AnthropicBackend, ApiKey, QueuedMessage, RequestWindow
+from sentia_testkit.simulators.anthropic.backend import AnthropicBackend, ApiKey, QueuedMessage
 from sentia_testkit.simulators.core import Simulator, SimulatorRequest, json_response
+from sentia_testkit.simulators.model_api import RequestWindow
 from sentia_testkit.simulators.openai.synthesis import count_tokens, digest, prompt_tokens, simulated_reply, synthesize
 
 SAMPLING = ("temperature", "top_p", "top_k")

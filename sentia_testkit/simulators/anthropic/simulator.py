@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sentia_testkit.simulators.anthropic import errors
-from sentia_testkit.simulators.anthropic.backend import FIXTURES_DIR, AnthropicBackend, ModelUsage, QueuedMessage
+from sentia_testkit.simulators.anthropic.backend import FIXTURES_DIR, AnthropicBackend, QueuedMessage
 from sentia_testkit.simulators.anthropic.routes import register_routes
 from sentia_testkit.simulators.core import Fault, Simulator
-from sentia_testkit.simulators.openai.sdk import sdk_transport
+from sentia_testkit.simulators.model_api import ModelUsage, sdk_transport
 
 if TYPE_CHECKING:
     import httpx2

@@ -1,6 +1,7 @@
 """A stateful simulator of the OpenAI API (see simulator.py)."""
 
-from sentia_testkit.simulators.openai.backend import ApiKey, ModelUsage, OpenAIBackend, QueuedCompletion
+from sentia_testkit.simulators.model_api import ModelUsage
+from sentia_testkit.simulators.openai.backend import ApiKey, OpenAIBackend, QueuedCompletion
 from sentia_testkit.simulators.openai.simulator import API_KEY, ORGANIZATION, PROJECT, OpenAISimulator
 
 __all__ = [

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sentia_testkit.simulators.model_api import ModelUsage, RequestWindow, add_usage, count_request
 from sentia_testkit.simulators.seed_data import seed_dir
 
 FIXTURES_DIR = seed_dir("openai")
-WINDOW_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,6 @@ class ApiKey:
     name: str
     organization_id: str
     project_id: str
-
-
-@dataclass
-class ModelUsage:
-    requests: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
 
 
 @dataclass
@@ -53,16 +46,6 @@ class QueuedCompletion:
     finish_reason: str = "stop"
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
-
-
-@dataclass(frozen=True)
-class RequestWindow:
-    """The organisation's requests-per-minute window after counting a request (or refusing it)."""
-
-    limit: int
-    remaining: int
-    reset_seconds: float
-    allowed: bool
 
 
 class OpenAIBackend:
@@ -109,20 +92,8 @@ class OpenAIBackend:
 
     def count_request(self, organization_id: str) -> RequestWindow:
         """Count one request against the organisation's per-minute limit, unless the window is full."""
-        organization = self.organizations[organization_id]
-        now = self._clock()
-        window = organization.recent_requests
-        while window and now - window[0] >= WINDOW_SECONDS:
-            window.popleft()
-        limit = organization.requests_per_minute
-        reset = WINDOW_SECONDS - (now - window[0]) if window else 0.0
-        if len(window) >= limit:
-            return RequestWindow(limit, 0, reset, allowed=False)
-        window.append(now)
-        return RequestWindow(limit, limit - len(window), WINDOW_SECONDS - (now - window[0]), allowed=True)
+        owner = self.organizations[organization_id]
+        return count_request(owner.recent_requests, owner.requests_per_minute, self._clock())
 
     def record_usage(self, organization_id: str, model: str, input_tokens: int, output_tokens: int) -> None:
-        usage = self.organizations[organization_id].usage.setdefault(model, ModelUsage())
-        usage.requests += 1
-        usage.input_tokens += input_tokens
-        usage.output_tokens += output_tokens
+        add_usage(self.organizations[organization_id].usage, model, input_tokens, output_tokens)

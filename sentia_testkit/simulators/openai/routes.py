@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 
 from sentia_testkit.simulators.core import Simulator, SimulatorRequest, json_response
+from sentia_testkit.simulators.model_api import RequestWindow
 from sentia_testkit.simulators.openai import errors
-from sentia_testkit.simulators.openai.backend import ApiKey, OpenAIBackend, QueuedCompletion, RequestWindow
+from sentia_testkit.simulators.openai.backend import ApiKey, OpenAIBackend, QueuedCompletion
 from sentia_testkit.simulators.openai.synthesis import (
     count_tokens,
     digest,

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sentia_testkit.simulators.core import Fault, Simulator
-from sentia_testkit.simulators.openai.sdk import sdk_transport
+from sentia_testkit.simulators.model_api import ModelUsage, sdk_transport
 
 if TYPE_CHECKING:
     import httpx2
 from sentia_testkit.simulators.openai import errors
-from sentia_testkit.simulators.openai.backend import FIXTURES_DIR, ModelUsage, OpenAIBackend, QueuedCompletion
+from sentia_testkit.simulators.openai.backend import FIXTURES_DIR, OpenAIBackend, QueuedCompletion
 from sentia_testkit.simulators.openai.routes import register_routes
 
 API_KEY = "sk-proj-sentia-simulator-mcp-server-2f8c1e9a7b"
