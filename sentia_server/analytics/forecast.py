@@ -98,7 +98,7 @@ def _criterion(candidate: tuple[_Shape, Any]) -> float:
     """The fit's AIC; one that is undefined never wins. Not AICc: with 24 to 35 months its small-sample penalty
     rejects a real 12-month season (the backtests show the forecast error tripling), while AIC still prefers the
     plain trend on a series without one."""
-    value = float(candidate[1].bic)
+    value = float(candidate[1].aic)
     return value if math.isfinite(value) else math.inf
 
 

@@ -99,6 +99,8 @@ class _Model:
 
     def __init__(self, series: object, **options: object) -> None:
         self.options = options
+        # An undefined criterion for the damped form, as a fit with too many parameters for its history gives.
+        self.aic = float("nan") if options.get("damped_trend") else 100.0
 
     def fit(self, disp: bool) -> _Model:
         import warnings
@@ -131,3 +133,15 @@ def test_fit_warnings_are_reported_and_non_finite_estimates_refused(monkeypatch)
     _Model.mean = float("inf")
     with pytest.raises(ForecastRefused, match="could not be fitted to this history"):
         ets_forecast(history, 1)
+
+
+def test_a_form_whose_criterion_is_undefined_never_wins(monkeypatch):
+    import pandas
+
+    from sentia_server.analytics import forecast as module
+
+    monkeypatch.setattr(module, "_statsmodels", lambda: (pandas, _Model))
+    _Model.mean = 21.0
+    result = ets_forecast([float(value) for value in range(1, 15)], 1)
+    assert result.method.startswith("ETS(A,A,N)")
+    assert "chosen by AIC among ETS(A,A,N), ETS(A,Ad,N)" in result.notes
