@@ -5,12 +5,13 @@
 # scanned by Trivy in CI's `container` job.
 #
 #   docker build -t sentia .
-#   docker run -p 3001:3001 -e SENTIA_ALLOWED_HOSTS=mcp.example.com -e SENTIA_JWT_SECRET \
+#   docker run -p 3001:3001 -e SENTIA_ALLOWED_HOSTS=mcp.example.com -e SENTIA_JWT_SECRET -e SENTIA_API_KEY_HASH_KEY \
 #     -e SENTIA_DATABASE_URL=postgresql://sentia@db/sentia sentia
 #
 # Nothing secret is baked in. The image runs in production mode, which refuses to start without
-# SENTIA_ALLOWED_HOSTS and a JWT key (SENTIA_JWT_SECRET, or SENTIA_JWT_PUBLIC_KEY_FILE naming a mounted file): give
-# them at run time through the orchestrator's secrets, never as ENV or ARG here. Run `sentia-server migrate` once
+# SENTIA_ALLOWED_HOSTS, a JWT key (SENTIA_JWT_SECRET, SENTIA_JWT_PUBLIC_KEY_FILE naming a mounted file, or
+# SENTIA_JWT_JWKS_URL) and SENTIA_API_KEY_HASH_KEY: give them at run time through the orchestrator's secrets, never as
+# ENV or ARG here. Run `sentia-server migrate` once
 # against a new PostgreSQL database; `-e SENTIA_ENVIRONMENT=development` is for trying the image out locally.
 
 ARG PYTHON_IMAGE=python:3.11.15-slim-trixie
@@ -50,6 +51,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     SENTIA_HOST=0.0.0.0 \
     SENTIA_PORT=3001 \
     SENTIA_DATA_DIR=/var/lib/sentia
+# The PostgreSQL client tools `sentia-server backup` runs (pg_dump, pg_restore): Debian 13's major version 17, which
+# dumps and restores servers of that version and older. Unpinned on purpose: the distribution's security updates apply.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install --yes --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sentia \
     && useradd --system --uid 10001 --gid sentia --home-dir /var/lib/sentia --create-home \
        --shell /usr/sbin/nologin sentia

@@ -16,14 +16,23 @@ from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.config import Settings
 from sentia_server.mcp import build_mcp_server
 from sentia_server.routes.health import health_routes
+from sentia_server.routes.metrics import metrics_routes
 from sentia_server.routes.oauth import oauth_routes
+from sentia_server.routes.well_known import well_known_routes
 from sentia_server.runtime import Runtime, build_runtime
+from sentia_server.security.cors import CorsAllowlistMiddleware
+from sentia_server.security.errors import InternalErrorMiddleware
+from sentia_server.security.hosts import HostOriginMiddleware
 from sentia_server.security.http import (
     ApiKeyHeaderMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     StatelessMcpMethodsMiddleware,
 )
+from sentia_server.security.json_limits import JsonDepthLimitMiddleware
+from sentia_server.security.lockout import AuthLockoutMiddleware
+from sentia_server.security.rate_limits import RetryAfterMiddleware
+from sentia_server.security.threats.http import BodyInspectionMiddleware, TrafficObserverMiddleware
 
 
 async def _http_principal() -> Principal | None:
@@ -62,13 +71,29 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
             await runtime.aclose()
 
     app = Starlette(
-        routes=[*health_routes(runtime), *oauth_routes(runtime), Mount("/", app=mcp_app)],
+        routes=[
+            *health_routes(runtime),
+            *oauth_routes(runtime),
+            *well_known_routes(settings),
+            *metrics_routes(runtime),
+            Mount("/", app=mcp_app),
+        ],
         middleware=[
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware),
+            Middleware(RetryAfterMiddleware),
+            Middleware(InternalErrorMiddleware),
+            Middleware(TrafficObserverMiddleware, monitor=runtime.security),
+            Middleware(
+                HostOriginMiddleware, allowed_hosts=settings.allowed_hosts, allowed_origins=settings.allowed_origins
+            ),
+            Middleware(CorsAllowlistMiddleware, allowed_origins=settings.allowed_origins),
             Middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_request_body_bytes),
+            Middleware(JsonDepthLimitMiddleware, max_depth=settings.max_json_depth, mcp_path=settings.mcp_path),
+            Middleware(BodyInspectionMiddleware, monitor=runtime.security, mcp_path=settings.mcp_path),
             Middleware(StatelessMcpMethodsMiddleware, mcp_path=settings.mcp_path),
             Middleware(ApiKeyHeaderMiddleware),
+            Middleware(AuthLockoutMiddleware, lockout=runtime.lockout, audit=runtime.audit, settings=settings),
         ],
         lifespan=lifespan,
     )

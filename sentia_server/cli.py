@@ -18,11 +18,14 @@ from pydantic import ValidationError
 
 from sentia_server import __version__
 from sentia_server.auth.jwt_tokens import TokenRejected, mint_token
+from sentia_server.auth.key_admin import KeyAdministration, cli_actor
 from sentia_server.auth.principal import Principal, Role
+from sentia_server.cli_backup import backup
 from sentia_server.config import Environment, Settings
 from sentia_server.observability.logging import configure_logging
 from sentia_server.runtime import Runtime, StartupError, open_runtime
-from sentia_server.security.encryption import write_key_file
+from sentia_server.security.encryption import KEY_FILE_VARIABLE, KEYS_VARIABLE, write_key_file
+from sentia_server.security.key_rotation import rotate_encryption
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -64,6 +67,9 @@ def _run(coroutine_function: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P,
 @click.version_option(__version__, prog_name="sentia-server")
 def main() -> None:
     """The Sentia Manufacturing MCP server. Settings come from SENTIA_* environment variables and .env."""
+
+
+main.add_command(backup)
 
 
 @main.command()
@@ -140,7 +146,7 @@ def migrate() -> None:
 
 @main.group()
 def keys() -> None:
-    """Create, list and revoke API keys."""
+    """Create, list, rotate and revoke API keys; re-encrypt stored secrets under the current encryption key."""
 
 
 @keys.command("create")
@@ -154,7 +160,7 @@ def keys_create(role: str, tenant: str | None, name: str | None, expires_in_days
 
     async def run(runtime: Runtime) -> None:
         days = expires_in_days or settings.api_key_default_ttl_days
-        issued = await runtime.api_keys.create(
+        issued = await KeyAdministration(runtime.api_keys, runtime.audit, cli_actor()).create(
             role=Role(role), tenant=tenant or settings.default_tenant, name=name, ttl=timedelta(days=days)
         )
         click.echo(issued.token)
@@ -190,10 +196,64 @@ def keys_revoke(key_id: str) -> None:
     settings = load_settings()
 
     async def run(runtime: Runtime) -> None:
-        if not await runtime.api_keys.revoke(key_id):
+        if not await KeyAdministration(runtime.api_keys, runtime.audit, cli_actor()).revoke(key_id):
             click.echo(f"sentia-server: no active key with id {key_id}", err=True)
             sys.exit(1)
         click.echo(f"revoked {key_id}")
+
+    _with_runtime(settings, run)
+
+
+@keys.command("rotate")
+@click.argument("key_id")
+@click.option(
+    "--grace-hours",
+    type=click.IntRange(min=0, max=24 * 30),
+    default=0,
+    show_default=True,
+    help="How long the old key keeps working; 0 revokes it now.",
+)
+def keys_rotate(key_id: str, grace_hours: int) -> None:
+    """Replace a key with a new one of the same role, tenant and name, printed once."""
+    settings = load_settings()
+
+    async def run(runtime: Runtime) -> None:
+        grace = timedelta(hours=grace_hours) if grace_hours else None
+        rotated = await KeyAdministration(runtime.api_keys, runtime.audit, cli_actor()).rotate(key_id, grace=grace)
+        if rotated is None:
+            click.echo(f"sentia-server: no active key with id {key_id}", err=True)
+            sys.exit(1)
+        click.echo(rotated.issued.token)
+        ends = "now" if grace is None else f"at {rotated.previous_ends_at:%Y-%m-%d %H:%M} UTC"
+        click.echo(
+            f"key id {rotated.issued.key_id} replaces {key_id} (which stops working {ends}); "
+            f"expires {rotated.issued.expires_at:%Y-%m-%d}. Store it now: it cannot be shown again.",
+            err=True,
+        )
+
+    _with_runtime(settings, run)
+
+
+@keys.command("rotate-encryption")
+def keys_rotate_encryption() -> None:
+    """Re-encrypt every stored secret under the first key of SENTIA_ENCRYPTION_KEYS (run after adding a new key
+    in front); values under a key that is no longer configured are listed and left as they are."""
+    settings = load_settings()
+
+    async def run(runtime: Runtime) -> None:
+        keyring = settings.encryption_keyring
+        if keyring is None:
+            click.echo(f"sentia-server: set {KEYS_VARIABLE} (or {KEY_FILE_VARIABLE}) first", err=True)
+            sys.exit(1)
+        report = await rotate_encryption(runtime.database, keyring, runtime.audit, cli_actor())
+        click.echo(
+            f"re-encrypted {report.reencrypted} row(s) under key {keyring.primary_key_id}; "
+            f"{report.current} already under it; {len(report.errors)} could not be read"
+        )
+        for error in report.errors:
+            click.echo(f"  {error}", err=True)
+        if report.errors:
+            sys.exit(1)
 
     _with_runtime(settings, run)
 

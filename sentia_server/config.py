@@ -6,10 +6,12 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from sentia_server.backup.settings import BackupSettings
 from sentia_server.integrations.settings import (
     AmazonAdsSettings,
     AmazonSellingPartnerSettings,
@@ -28,12 +30,18 @@ from sentia_server.security.encryption import (
     KeyringError,
     parse_keys,
 )
+from sentia_server.security.rate_limits import RateLimitText, ToolRateLimits
+from sentia_server.security.threats.settings import ThreatSettings
 
 MIN_JWT_SECRET_LENGTH = 32
 MIN_JWT_SECRET_DISTINCT_CHARACTERS = 10
 # Placeholder words seen in sample configurations; a secret containing one is guessable. Each is at least six
 # letters long, so a random secret contains one by chance with negligible probability.
 _KNOWN_PLACEHOLDERS = ("change", "secret", "fallback", "example", "default", "password", "sentia")
+
+
+RANDOM_KEY_HINT = 'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
 class Environment(StrEnum):
@@ -89,6 +97,8 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
     )
     max_request_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    max_json_depth: int = Field(default=32, ge=4, le=256, description="Deepest nesting a JSON request body may have.")
+    threats: ThreatSettings = Field(default_factory=ThreatSettings)
 
     # Storage and cache
     data_dir: Path = Path(".sentia")
@@ -110,6 +120,18 @@ class Settings(BaseSettings):
     jwt_issuer: str = "sentia-mcp-server"
     jwt_audience: str = "sentia-mcp"
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_jwks_url: str | None = Field(
+        default=None, description="The identity provider's JWKS URL (RS256 keys chosen by `kid`)."
+    )
+    jwt_jwks_cache_seconds: int = Field(default=300, ge=10, le=86_400)
+    authorization_servers: CommaList = Field(
+        default_factory=list, description="Issuer URLs of the OAuth authorization servers whose tokens are accepted."
+    )
+    api_key_hash_key: SecretStr | None = Field(
+        default=None, description="The HMAC key API keys are hashed with; required in production."
+    )
+    auth_lockout_attempts: int = Field(default=5, ge=1)
+    auth_lockout_window_seconds: int = Field(default=900, ge=1)
     api_key: SecretStr | None = Field(
         default=None, description="The credential of the stdio transport (an API key or a JWT)."
     )
@@ -130,6 +152,21 @@ class Settings(BaseSettings):
         default=200_000, ge=10_000, description="Largest structured result a list tool returns before trimming."
     )
 
+    # Tool-call rate limits ("limits" notation, e.g. 120/minute), kept in Redis when SENTIA_REDIS_URL is set
+    rate_limit_per_principal: RateLimitText = "120/minute"
+    rate_limit_ai_tools: RateLimitText = "10/minute"
+    rate_limit_write_tools: RateLimitText = "30/minute"
+    rate_limit_tool_overrides: ToolRateLimits = Field(
+        default_factory=dict, description='Per-tool limits as JSON, e.g. {"xero-get-invoices": "30/minute"}.'
+    )
+
+    # The database-query tool (admin only)
+    database_query_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
+    database_query_max_rows: int = Field(default=1000, ge=1, le=100_000)
+
+    # Encrypted backups (`sentia-server backup`)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
+
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
@@ -143,7 +180,7 @@ class Settings(BaseSettings):
     openai: OpenAISettings = Field(default_factory=OpenAISettings)
     anthropic: AnthropicSettings = Field(default_factory=AnthropicSettings)
 
-    @field_validator("allowed_hosts", "allowed_origins", mode="before")
+    @field_validator("allowed_hosts", "allowed_origins", "authorization_servers", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -162,6 +199,23 @@ class Settings(BaseSettings):
     def _known_redis(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("SENTIA_REDIS_URL must be a redis://, rediss:// or unix:// URL")
+        return value
+
+    @field_validator("jwt_jwks_url")
+    @classmethod
+    def _trusted_jwks_url(cls, value: str | None) -> str | None:
+        if value is not None and not is_trusted_url(value):
+            raise ValueError("SENTIA_JWT_JWKS_URL must be an https:// URL (http:// only for localhost)")
+        return value
+
+    @field_validator("authorization_servers")
+    @classmethod
+    def _trusted_authorization_servers(cls, value: list[str]) -> list[str]:
+        for url in value:
+            if not is_trusted_url(url):
+                raise ValueError(
+                    f"SENTIA_AUTHORIZATION_SERVERS: {url!r} is not an https:// issuer URL (http:// only for localhost)"
+                )
         return value
 
     @field_validator("encryption_keys")
@@ -191,17 +245,26 @@ class Settings(BaseSettings):
         if self.jwt_secret is not None:
             weakness = jwt_secret_weakness(self.jwt_secret.get_secret_value())
             if weakness:
-                raise ValueError(
-                    f"SENTIA_JWT_SECRET is too weak: {weakness}. "
-                    'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
-                )
+                raise ValueError(f"SENTIA_JWT_SECRET is too weak: {weakness}. {RANDOM_KEY_HINT}")
         if self.jwt_public_key_file is not None and not self.jwt_public_key_file.is_file():
             raise ValueError(f"SENTIA_JWT_PUBLIC_KEY_FILE does not name a readable file: {self.jwt_public_key_file}")
+        if self.jwt_public_key_file is not None and self.jwt_jwks_url is not None:
+            raise ValueError("set SENTIA_JWT_PUBLIC_KEY_FILE or SENTIA_JWT_JWKS_URL, not both")
+        if self.api_key_hash_key is not None:
+            weakness = jwt_secret_weakness(self.api_key_hash_key.get_secret_value())
+            if weakness:
+                raise ValueError(f"SENTIA_API_KEY_HASH_KEY is too weak: {weakness}. {RANDOM_KEY_HINT}")
         if self.environment is Environment.PRODUCTION:
-            if self.jwt_secret is None and self.jwt_public_key_file is None:
+            if self.jwt_secret is None and self.jwt_public_key_file is None and self.jwt_jwks_url is None:
                 raise ValueError(
                     "production needs a way to verify JWT bearer tokens: set SENTIA_JWT_SECRET (HS256, at least "
-                    f"{MIN_JWT_SECRET_LENGTH} random characters) or SENTIA_JWT_PUBLIC_KEY_FILE (RS256)"
+                    f"{MIN_JWT_SECRET_LENGTH} random characters), SENTIA_JWT_PUBLIC_KEY_FILE or SENTIA_JWT_JWKS_URL "
+                    "(RS256)"
+                )
+            if self.api_key_hash_key is None:
+                raise ValueError(
+                    "production needs SENTIA_API_KEY_HASH_KEY, the key API keys are hashed with (the same on every "
+                    f"replica). {RANDOM_KEY_HINT}"
                 )
             if self.host not in ("127.0.0.1", "localhost", "::1") and self.allowed_hosts == Settings.model_fields[
                 "allowed_hosts"
@@ -273,6 +336,16 @@ class Settings(BaseSettings):
         """The TTL of a cache tier name (short, medium, long)."""
         ttl: int = getattr(self, f"cache_ttl_{tier}_seconds")
         return ttl
+
+
+def is_trusted_url(url: str) -> bool:
+    """An https URL with a host, or http on a loopback host (for local identity providers and tests)."""
+    parsed = urlsplit(url)
+    if not parsed.hostname or parsed.username or parsed.password:
+        return False
+    if parsed.scheme == "https":
+        return True
+    return parsed.scheme == "http" and parsed.netloc.rsplit(":", 1)[0] in _LOOPBACK_HOSTS
 
 
 def async_database_url(url: str) -> str:

@@ -15,13 +15,13 @@ from sentia_server.auth.verifier import CredentialVerifier
 from sentia_server.prompts import register_prompts
 from sentia_server.resources import register_resources
 from sentia_server.runtime import Runtime
-from sentia_server.tools import amazon, manufacturing, shopify, system, unleashed, xero
+from sentia_server.tools import amazon, database_query, manufacturing, openai, shopify, system, unleashed, xero
 from sentia_server.tools import anthropic as claude
-from sentia_server.tools import openai
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
 from sentia_server.tools.manufacturing import inventory_health, production
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
 from sentia_server.tools.schema import model_schema
+from sentia_server.tools.visibility import CallableToolsOnly
 
 SERVER_NAME = "sentia-mcp-server"
 INSTRUCTIONS = (
@@ -30,6 +30,7 @@ INSTRUCTIONS = (
 )
 TOOL_GROUPS: tuple[ToolGroup, ...] = (
     system.group,
+    database_query.group,
     xero.group,
     shopify.group,
     amazon.group,
@@ -102,6 +103,7 @@ def build_mcp_server(
         token_verifier=token_verifier,
         auth=auth,
         log_level=runtime.settings.log_level,
+        middleware=[CallableToolsOnly(registry, resolve_principal)],
     )
     register_prompts(server)
     register_resources(server)

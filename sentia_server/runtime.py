@@ -6,19 +6,25 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import structlog
+from prometheus_client import CollectorRegistry
 
 from sentia_server import __version__
-from sentia_server.auth.api_keys import ApiKeyStore
+from sentia_server.auth.api_keys import ApiKeyHasher, ApiKeyStore
 from sentia_server.auth.jwt_tokens import JwtVerifier
 from sentia_server.auth.verifier import CredentialVerifier
 from sentia_server.cache import Cache, build_cache
 from sentia_server.config import Settings
 from sentia_server.integrations.http import RateLimiter
+from sentia_server.security.lockout import AuthLockout
+from sentia_server.security.rate_limits import ToolRateLimiter
+from sentia_server.security.redaction import register_secrets
+from sentia_server.security.threats.monitor import SecurityMonitor
 from sentia_server.storage.audit import ToolExecutionLog
+from sentia_server.storage.audit_events import AuditTrail
 from sentia_server.storage.database import Database
 from sentia_server.storage.migrate import current_revision, head_revision, upgrade_to_head
 from sentia_server.vendors import VendorClients
@@ -64,6 +70,11 @@ class Runtime:
     credentials: CredentialVerifier
     tool_log: ToolExecutionLog
     vendors: VendorClients
+    audit: AuditTrail
+    lockout: AuthLockout
+    security: SecurityMonitor
+    metrics: CollectorRegistry = field(default_factory=CollectorRegistry)
+    tool_limits: ToolRateLimiter = field(default_factory=ToolRateLimiter)
     version: str = __version__
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _started_monotonic: float = field(default_factory=time.monotonic)
@@ -106,6 +117,8 @@ class Runtime:
 
     async def aclose(self) -> None:
         await self.vendors.aclose()
+        await self.tool_limits.aclose()
+        await self.lockout.aclose()
         await self.cache.aclose()
         await self.database.aclose()
 
@@ -127,8 +140,12 @@ async def prepare_database(database: Database, settings: Settings) -> None:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Create the services without connecting anything yet; `Runtime.start` connects and checks them."""
+    register_secrets(settings)
     database = Database(settings.resolved_database_url)
-    api_keys = ApiKeyStore(database)
+    metrics = CollectorRegistry()
+    api_keys = ApiKeyStore(
+        database, ApiKeyHasher.from_settings(settings), default_ttl=timedelta(days=settings.api_key_default_ttl_days)
+    )
     return Runtime(
         settings=settings,
         database=database,
@@ -136,6 +153,11 @@ def build_runtime(settings: Settings) -> Runtime:
         api_keys=api_keys,
         credentials=CredentialVerifier(api_keys, JwtVerifier(settings)),
         tool_log=ToolExecutionLog(database),
+        audit=AuditTrail(database),
+        lockout=AuthLockout.from_settings(settings),
+        security=SecurityMonitor.build(database, settings.threats, metrics),
+        metrics=metrics,
+        tool_limits=ToolRateLimiter.shared(settings.redis_url, settings.cache_key_prefix),
         vendors=VendorClients(
             settings,
             rate_limiter=RateLimiter.shared(settings.redis_url, settings.cache_key_prefix),

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from faker import Faker
+
+    from sentia_testkit.security import ProbeOptions
     from sentia_testkit.services import ServiceHandle
     from sentia_testkit.simulators.amazon import AdsSimulator, SellingPartnerSimulator
     from sentia_testkit.simulators.anthropic import AnthropicSimulator
@@ -22,6 +25,9 @@ MARKERS = {
     "e2e": "tests of the running server through its public interfaces (stdio, HTTP)",
     "security": "tests of authentication, authorization and hostile input",
     "performance": "benchmarks and load tests",
+    "no_leak(iterations=200, warmup=20, threshold_bytes_per_iteration=128)": "run the test body warmup + "
+    "iterations times with the same fixture values and fail when the memory it keeps (tracemalloc) grows per run; "
+    "for native allocations use pytest-memray's limit_leaks",
 }
 
 
@@ -140,6 +146,7 @@ def unleashed_simulator() -> UnleashedSimulator:
 
     return UnleashedSimulator()
 
+
 @pytest.fixture
 def openai_simulator() -> OpenAISimulator:
     """OpenAI (Chat Completions, Responses, Models, Embeddings); give the SDK `http_client=
@@ -156,3 +163,94 @@ def anthropic_simulator() -> AnthropicSimulator:
     from sentia_testkit.simulators.anthropic import AnthropicSimulator
 
     return AnthropicSimulator()
+
+
+# Security checks (docs/testkit.md, "Security checks"): the probe's sample size, from the option or the ini key.
+
+SECURITY_SAMPLE_HELP = "payloads of each corpus the input probe sends into each string (0: the whole corpus; default 3)"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--sentia-security-sample", type=int, default=None, help=SECURITY_SAMPLE_HELP)
+    parser.addini("sentia_security_sample", SECURITY_SAMPLE_HELP, default="3")
+    parser.addoption("--sentia-seed", type=int, default=None, help="seed of the sentia_faker data (default: random)")
+
+
+@pytest.fixture
+def security_probe_options(pytestconfig: pytest.Config) -> ProbeOptions:
+    """`ProbeOptions` with `per_category` from `--sentia-security-sample` or the `sentia_security_sample` ini key;
+    change the rest with `dataclasses.replace(security_probe_options, simulators=[...])`."""
+    from sentia_testkit.security import ProbeOptions
+
+    chosen = pytestconfig.getoption("sentia_security_sample")
+    if chosen is None:
+        raw = str(pytestconfig.getini("sentia_security_sample"))
+        if not raw.strip().isdigit():
+            raise pytest.UsageError(f"sentia_security_sample must be a whole number of payloads, not {raw!r}")
+        chosen = int(raw)
+    return ProbeOptions(per_category=chosen)
+
+
+# Matchers, data and leak checks (docs/testkit.md, "Check a manufacturing order", "Generate manufacturing data",
+# "Catch a memory leak").
+
+_SEED = pytest.StashKey[int]()
+
+
+def pytest_assertrepr_compare(op: str, left: object, right: object) -> list[str] | None:
+    """Under a failing `==` with a testkit matcher, every rule the value broke, with its field path."""
+    matcher = right if getattr(type(right), "__sentia_explains__", False) else left
+    if op != "==" or not getattr(type(matcher), "__sentia_explains__", False):
+        return None
+    from sentia_testkit.matchers._explained import assertion_lines
+
+    return assertion_lines(matcher)
+
+
+def _session_seed(config: pytest.Config) -> int:
+    if _SEED not in config.stash:
+        from sentia_testkit.data.seeding import session_seed
+
+        config.stash[_SEED] = session_seed(config.getoption("sentia_seed"))
+    return config.stash[_SEED]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"sentia: faker seed {_session_seed(config)} (reproduce with --sentia-seed={_session_seed(config)})"
+
+
+@pytest.fixture
+def sentia_seed(request: pytest.FixtureRequest) -> int:
+    """This test's data seed: derived from the session seed and the test id, and shown when the test fails."""
+    from sentia_testkit.data.seeding import SeedNote, seed_for_test
+
+    session = _session_seed(request.config)
+    seed = seed_for_test(session, request.node.nodeid)
+    request.node.add_report_section("setup", "sentia seed", str(SeedNote(session, seed)))
+    return seed
+
+
+@pytest.fixture
+def sentia_faker(sentia_seed: int) -> Faker:
+    """A Faker with `ManufacturingProvider` (`fake.sku()`, `fake.lot_number()`...), seeded with `sentia_seed`."""
+    from sentia_testkit.data.factories import seeded_faker
+
+    return seeded_faker(sentia_seed)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """Run a test marked `no_leak` through the leak check; every other test runs as usual."""
+    marker = pyfuncitem.get_closest_marker("no_leak")
+    if marker is None:
+        return None
+    from sentia_testkit.memory import LeakDetected, marker_options, run_test_for_leaks
+
+    fixtures = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
+    try:
+        run_test_for_leaks(pyfuncitem.obj, fixtures, marker_options(marker.args, marker.kwargs))
+    except (LeakDetected, ValueError) as failed:
+        message = str(failed)
+    else:
+        return True
+    pytest.fail(message, pytrace=False)

@@ -1,17 +1,21 @@
 """One entry point for every credential: an API key or a JWT in, a `Principal` (or nothing) out.
 
 `CredentialVerifier` is also the MCP SDK's `TokenVerifier`, so the SDK's bearer middleware answers unauthenticated
-requests with 401 and a `WWW-Authenticate` challenge.
+requests with 401. Each refusal is logged and noted on the request's `AuthAttempt` as a reason class, so that the
+HTTP layer can audit it and count it towards a lockout; the credential itself is never logged.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 import structlog
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 
 from sentia_server.auth.api_keys import ApiKeyStore, looks_like_api_key
-from sentia_server.auth.jwt_tokens import JwtVerifier, TokenRejected
+from sentia_server.auth.attempt import CredentialRefused, note_refusal
+from sentia_server.auth.jwt_tokens import JwtVerifier
 from sentia_server.auth.principal import AuthMethod, Principal, Role
 
 log = structlog.get_logger(__name__)
@@ -24,19 +28,23 @@ class CredentialVerifier:
 
     async def authenticate(self, credential: str) -> Principal | None:
         """The principal a credential proves, or None; the reason for a refusal is logged, the credential never."""
-        if looks_like_api_key(credential):
-            principal = await self._api_keys.authenticate(credential)
-            if principal is None:
-                log.info("credential refused", kind="api_key", reason="unknown, expired or revoked key")
-            return principal
-        if not self._jwts.enabled:
-            log.info("credential refused", kind="jwt", reason="no JWT verification key is configured")
-            return None
+        kind = "api_key" if looks_like_api_key(credential) else "jwt"
         try:
-            return self._jwts.verify(credential)
-        except TokenRejected as error:
-            log.info("credential refused", kind="jwt", reason=str(error))
+            return await self._verify(kind, credential)
+        except CredentialRefused as refusal:
+            log.info("credential refused", kind=kind, reason=refusal.reason, detail=str(refusal))
+            note_refusal(kind, refusal.reason)
             return None
+
+    async def _verify(self, kind: str, credential: str) -> Principal:
+        if kind == "api_key":
+            return await self._api_keys.verify(credential)
+        if not self._jwts.enabled:
+            raise CredentialRefused("no JWT verification key is configured", reason="jwt_not_configured")
+        if self._jwts.fetches_keys:
+            # Reading the identity provider's JWKS may wait on the network: keep it off the event loop.
+            return await asyncio.to_thread(self._jwts.verify, credential)
+        return self._jwts.verify(credential)
 
     async def verify_token(self, token: str) -> AccessToken | None:
         principal = await self.authenticate(token)

@@ -7,42 +7,24 @@ internals. Set SENTIA_LOG_LEVEL=DEBUG and reproduce locally to investigate.
 from __future__ import annotations
 
 import logging
-import re
 import sys
-from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, WrappedLogger
 
-REDACTED = "[REDACTED]"
-_SENSITIVE_KEY = re.compile(r"authorization|token|secret|password|passwd|api[_-]?key|cookie|credential", re.IGNORECASE)
-_SENSITIVE_VALUE = re.compile(
-    r"(?i:bearer)\s+[A-Za-z0-9._~+/=-]+"  # an Authorization header value
-    r"|sentia_[0-9a-f]{16}_[A-Za-z0-9_-]+"  # an API key
-    r"|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"  # a JWT
-)
+from sentia_server.security.redaction import REDACTED, REDACTOR, RedactingFilter, install_record_factory
+
+__all__ = ["REDACTED", "configure_logging", "redact_secrets", "redact_text"]
 
 
 def redact_text(text: str) -> str:
-    return _SENSITIVE_VALUE.sub(REDACTED, text)
-
-
-def _redact(value: Any, key: str = "") -> Any:
-    if key and _SENSITIVE_KEY.search(key):
-        return REDACTED
-    if isinstance(value, str):
-        return redact_text(value)
-    if isinstance(value, MutableMapping):
-        return {k: _redact(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_redact(item) for item in value]
-    return value
+    return REDACTOR.redact_text(text)
 
 
 def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
-    """Replace values of sensitive keys, and credentials anywhere in text, with a marker."""
-    return {key: _redact(value, key) for key, value in event_dict.items()}
+    """Replace known secret values, values of sensitive keys, and credentials anywhere in text, with a marker."""
+    return {key: REDACTOR.redact(value, key) for key, value in event_dict.items()}
 
 
 def summarize_exception(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
@@ -95,7 +77,9 @@ def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    install_record_factory()
     handler = _StderrHandler()
+    handler.addFilter(RedactingFilter())
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[structlog.stdlib.ExtraAdder(), *shared],

@@ -22,11 +22,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from sentia_server.auth.challenge import bearer_challenge
 from sentia_server.auth.principal import Principal, Role
 from sentia_server.integrations.http import VendorError
 from sentia_server.integrations.xero.auth import authorization_url, exchange_code, pkce_pair
+from sentia_server.observability.context import request_id_var
 from sentia_server.runtime import Runtime
 from sentia_server.security.encryption import KEYS_VARIABLE, DecryptionError
+from sentia_server.storage.audit_events import Action, AuditRecord, Outcome
 from sentia_server.vendor_tokens import xero_client, xero_redirect_uri, xero_token_store
 
 log = structlog.get_logger(__name__)
@@ -135,6 +138,16 @@ def oauth_routes(runtime: Runtime) -> list[Route]:
         except VendorError as error:
             return _error(request, 502, "token_exchange_failed", f"{error}; {_START_AGAIN}")
         await store.connect(client_id, tokens, tenant=pending.tenant)
+        await runtime.audit.record(
+            AuditRecord(
+                action=Action.XERO_CONNECT,
+                outcome=Outcome.SUCCESS,
+                actor=pending.subject,
+                tenant=pending.tenant,
+                target=f"xero:{client_id}",
+                request_id=request_id_var.get(),
+            )
+        )
         try:
             connections = await client.connections(refresh=True)
         except VendorError as error:
@@ -163,7 +176,7 @@ def oauth_routes(runtime: Runtime) -> list[Route]:
 async def _admin(runtime: Runtime, request: Request) -> Principal | Response:
     """The admin the bearer credential proves, or the 401/403 to answer."""
     scheme, _, credential = request.headers.get("authorization", "").partition(" ")
-    challenge = {"www-authenticate": 'Bearer error="invalid_token"'}
+    challenge = {"www-authenticate": bearer_challenge(runtime.settings, error="invalid_token")}
     if scheme.lower() != "bearer" or not credential.strip():
         return _error(
             request, 401, "invalid_token", "send an admin's API key or JWT as Authorization: Bearer", headers=challenge
@@ -175,8 +188,13 @@ async def _admin(runtime: Runtime, request: Request) -> Principal | Response:
         return _error(
             request,
             403,
-            "insufficient_role",
+            "insufficient_scope",
             f"connecting a Xero organisation needs the admin role; this credential has {principal.role.value}",
+            headers={
+                "www-authenticate": bearer_challenge(
+                    runtime.settings, error="insufficient_scope", scope=Role.ADMIN.value
+                )
+            },
         )
     return principal
 

@@ -133,6 +133,25 @@ class Keyring:
                 "record, or the key with that id is not the key that encrypted it"
             ) from None
 
+    def seal(self, nonce: bytes, plaintext: bytes, *, associated_data: bytes) -> bytes:
+        """Raw AES-256-GCM (ciphertext and tag) under the first key, for formats that frame the nonce and key id
+        themselves (encrypted backups)."""
+        return self._ciphers[self.primary_key_id].encrypt(nonce, plaintext, associated_data)
+
+    def unseal(self, key_id: str, nonce: bytes, sealed: bytes, *, associated_data: bytes) -> bytes:
+        """The plaintext of `seal`'s output under key `key_id`; DecryptionError when the key is not configured or
+        the data does not authenticate."""
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            raise DecryptionError(
+                f"the data was encrypted with key {key_id!r}, which is not among the configured keys "
+                f"({', '.join(self._ciphers)}); add that key to {KEYS_VARIABLE} after the current one"
+            )
+        try:
+            return cipher.decrypt(nonce, sealed, associated_data)
+        except InvalidTag:
+            raise DecryptionError(f"the data does not authenticate under key {key_id!r}") from None
+
     def key_id_of(self, token: str) -> str:
         """The id of the key that encrypted `token` (without decrypting it)."""
         return _split(token)[1]

@@ -16,7 +16,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sentia_server.security.encryption import Keyring
+from sentia_server.security.encryption import DecryptionError, Keyring
 from sentia_server.storage.database import Database
 from sentia_server.storage.tables import VendorToken, utcnow
 
@@ -33,6 +33,16 @@ class TokenValues:
     refresh_token: str | None = field(default=None, repr=False)
     scope: str = ""
     tenant: str | None = None
+
+
+@dataclass(slots=True)
+class Reencryption:
+    """What a re-encryption did: rows re-encrypted, rows already under the first key, and rows it could not read
+    (left as they are, e.g. under a key no longer configured)."""
+
+    reencrypted: int = 0
+    current: int = 0
+    errors: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +134,46 @@ class VendorTokenRepository:
         raise RuntimeError(
             f"the {vendor} tokens of {account_key} changed {REPLACE_ATTEMPTS} times while being replaced; try again"
         )
+
+    async def reencrypt_all(self) -> Reencryption:
+        """Re-encrypt every row not entirely under the first key of the keyring. The version is left alone (the
+        tokens do not change), and a row saved by a refresh meanwhile is skipped: that save used the first key."""
+        async with self._database.session() as session:
+            rows = (await session.scalars(select(VendorToken).order_by(VendorToken.id))).all()
+        report = Reencryption()
+        for row in rows:
+            try:
+                columns = self._resealed(row)
+            except DecryptionError as error:
+                report.errors.append(f"{row.vendor} {row.account_key}: {error}")
+                continue
+            if columns is None:
+                report.current += 1
+                continue
+            statement = (
+                update(VendorToken)
+                .where(VendorToken.id == row.id, VendorToken.version == row.version)
+                .values(key_id=self._keyring.primary_key_id, **columns)
+            )
+            async with self._database.session() as session:
+                result = cast("CursorResult[Any]", await session.execute(statement))
+            report.reencrypted += result.rowcount
+            report.current += 1 - result.rowcount
+        return report
+
+    def _resealed(self, row: VendorToken) -> dict[str, str | None] | None:
+        """The row's values sealed under the first key, or None when they already are."""
+        values = {"access_token": row.access_token, "refresh_token": row.refresh_token}
+        primary = self._keyring.primary_key_id
+        present = [value for value in values.values() if value is not None]
+        if row.key_id == primary and all(self._keyring.key_id_of(value) == primary for value in present):
+            return None
+        return {
+            column: None
+            if value is None
+            else self._seal(self._open(value, row.vendor, row.account_key, column), row.vendor, row.account_key, column)
+            for column, value in values.items()
+        }
 
     def _seal(self, value: str, vendor: str, account_key: str, column: str) -> str:
         return self._keyring.encrypt(value.encode(), associated_data=_associated_data(vendor, account_key, column))

@@ -18,6 +18,7 @@ from sentia_server.cache import CacheTier, tool_cache_key
 from sentia_server.integrations.http import VendorError
 from sentia_server.observability.context import request_id_var
 from sentia_server.runtime import Runtime
+from sentia_server.security.rate_limits import RateLimited, limits_for_call
 from sentia_server.storage.audit import ToolExecutionRecord
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.errors import InternalToolError, InvalidArguments, PermissionDenied, Unauthenticated
@@ -47,6 +48,8 @@ class ToolExecutor:
         if principal is None:
             raise Unauthenticated()
         request_id = request_id_var.get() or jsonrpc_id
+        # Reports suspicious arguments and tool sweeps; never blocks (the input schema does) and never raises.
+        await self._runtime.security.inspect_tool_call(spec.name, arguments, principal, request_id)
         status, error_class = "error", None
         try:
             result = await self._authorized_call(spec, arguments, principal, request_id)
@@ -54,6 +57,9 @@ class ToolExecutor:
             return result
         except PermissionDenied as error:
             status, error_class = "denied", type(error).__name__
+            raise
+        except RateLimited as error:
+            status, error_class = "rate_limited", type(error).__name__
             raise
         except InvalidArguments as error:
             status, error_class = "invalid_arguments", type(error).__name__
@@ -75,6 +81,11 @@ class ToolExecutor:
     async def _authorized_call(
         self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], principal: Principal, request_id: str | None
     ) -> BaseModel:
+        settings = self._runtime.settings
+        limits = limits_for_call(
+            spec.name, category=spec.category.value, read_only=spec.read_only, principal=principal, settings=settings
+        )
+        await self._runtime.tool_limits.check(spec.name, limits)
         if not is_allowed(principal.role, spec.permission):
             raise PermissionDenied(spec.name, principal, spec.permission)
         try:

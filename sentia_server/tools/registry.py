@@ -1,14 +1,15 @@
 """Tool declarations and the registry that holds them.
 
 A tool is declared once, with `ToolGroup.tool`, as an async function `(params: InputModel, ctx: ToolContext) ->
-OutputModel`. The input model is the tool's MCP input schema (and, later, its REST body and fuzzing source).
+OutputModel`. The input model is the tool's MCP input schema (and, later, its REST body and fuzzing source). Its
+permission is not declared here but read from `auth.permissions.TOOL_PERMISSIONS`, the one table of tool permissions.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 from mcp_types import ToolAnnotations
 from pydantic import BaseModel, ConfigDict
 
-from sentia_server.auth.permissions import Permission
+from sentia_server.auth.permissions import TOOL_PERMISSIONS, Permission, is_write_permission
 from sentia_server.cache import CacheTier
 from sentia_server.tools.schema import model_schema
 
@@ -79,6 +80,11 @@ class ToolSpec(Generic[InputT, OutputT]):
             raise ValueError(f"tool {self.name!r}: input model {self.input_model.__name__} must forbid extra fields")
         if self.cache_tier is not CacheTier.NONE and not self.annotations.read_only_hint:
             raise ValueError(f"tool {self.name!r} changes data, so it cannot be cached (cache tier {self.cache_tier})")
+        if not self.annotations.read_only_hint and not is_write_permission(self.permission):
+            raise ValueError(
+                f"tool {self.name!r} changes data, so it needs a write permission (area:write or admin only), "
+                f"not {self.permission.value!r}"
+            )
 
     @property
     def input_schema(self) -> dict[str, Any]:
@@ -90,10 +96,12 @@ class ToolSpec(Generic[InputT, OutputT]):
 
 
 class ToolGroup:
-    """The tools of one module, declared with the `tool` decorator."""
+    """The tools of one module, declared with the `tool` decorator. Each tool's permission comes from `permissions`:
+    the server's table unless a test declares its own tools with their own table."""
 
-    def __init__(self, category: ToolCategory) -> None:
+    def __init__(self, category: ToolCategory, permissions: Mapping[str, Permission] = TOOL_PERMISSIONS) -> None:
         self.category = category
+        self.permissions = permissions
         self.specs: list[ToolSpec[Any, Any]] = []
 
     def tool(
@@ -101,14 +109,20 @@ class ToolGroup:
         name: str,
         *,
         title: str,
-        permission: Permission,
         cache_tier: CacheTier = CacheTier.NONE,
         read_only: bool,
         destructive: bool = False,
         idempotent: bool | None = None,
         open_world: bool = False,
     ) -> Callable[[Handler[InputT, OutputT]], Handler[InputT, OutputT]]:
-        """Declare a tool. `open_world` marks tools that reach a vendor outside this server."""
+        """Declare a tool. `open_world` marks tools that reach a vendor outside this server. A tool without an entry
+        in the permission table is refused here, so it can never be registered."""
+        permission = self.permissions.get(name)
+        if permission is None:
+            raise ValueError(
+                f"tool {name!r} has no entry in the tool permission table (TOOL_PERMISSIONS in "
+                "sentia_server/auth/permissions.py); add one before declaring the tool"
+            )
 
         def declare(handler: Handler[InputT, OutputT]) -> Handler[InputT, OutputT]:
             hints = get_type_hints(handler)

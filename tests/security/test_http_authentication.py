@@ -12,14 +12,21 @@ from sentia_server.auth.principal import Role
 pytestmark = pytest.mark.anyio
 
 
-def assert_challenged(response) -> None:
+METADATA_URL = "http://127.0.0.1:3001/.well-known/oauth-protected-resource/mcp"
+
+
+def assert_challenged(response, *, presented: bool = True) -> None:
+    """401 with the MCP challenge; an error code only when a credential was presented (RFC 6750 §3.1)."""
     assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith('Bearer error="invalid_token"')
+    challenge = response.headers["www-authenticate"]
+    assert challenge.startswith("Bearer ")
+    assert f'resource_metadata="{METADATA_URL}"' in challenge
+    assert ('error="invalid_token"' in challenge) is presented
     assert response.json() == {"error": "invalid_token", "error_description": "Authentication required"}
 
 
 async def test_no_credential_is_challenged(server):
-    assert_challenged(await server.rpc(INITIALIZE))
+    assert_challenged(await server.rpc(INITIALIZE), presented=False)
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,6 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.integrations.amazon import AdsClient
 from sentia_server.integrations.http import VendorError
 from sentia_server.tools.amazon.common import (
@@ -296,7 +295,6 @@ def _ads_filters(params: AdvertisingInput) -> dict[str, Any]:
 @group.tool(
     "amazon-advertising-data",
     title="Amazon Ads data",
-    permission=Permission.MARKETPLACE_READ,
     read_only=True,
     open_world=True,
 )

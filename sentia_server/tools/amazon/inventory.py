@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.amazon import Marketplace
 from sentia_server.tools.amazon.common import (
@@ -164,7 +163,6 @@ def _inventory_totals(items: list[InventoryItem]) -> InventoryTotals:
 @group.tool(
     "amazon-get-inventory",
     title="Amazon inventory",
-    permission=Permission.MARKETPLACE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

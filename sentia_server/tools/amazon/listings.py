@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.integrations.amazon import Marketplace, MarketplaceInfo
 from sentia_server.tools.amazon.common import MARKETPLACE_FIELD, group, selling_partner_client
 from sentia_server.tools.amazon.products import ListingIssue, for_marketplace, listing_issues
@@ -155,7 +154,6 @@ class ListingSubmission(ToolOutput):
 @group.tool(
     "amazon-manage-listings",
     title="Manage Amazon listings",
-    permission=Permission.MARKETPLACE_WRITE,
     read_only=False,
     destructive=True,
     idempotent=False,

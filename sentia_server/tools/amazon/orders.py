@@ -11,7 +11,6 @@ from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.amazon import Marketplace
 from sentia_server.tools.amazon.common import (
@@ -225,7 +224,6 @@ def _orders_summary(orders: list[Order]) -> OrdersSummary:
 @group.tool(
     "amazon-get-orders",
     title="Amazon orders",
-    permission=Permission.MARKETPLACE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.amazon import Marketplace
 from sentia_server.tools.amazon.common import (
@@ -284,7 +283,6 @@ def seller_listing(raw: dict[str, Any], marketplace_id: str) -> Listing:
 @group.tool(
     "amazon-get-products",
     title="Amazon products",
-    permission=Permission.MARKETPLACE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

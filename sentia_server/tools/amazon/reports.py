@@ -12,7 +12,6 @@ from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.integrations.amazon import Marketplace, SellingPartnerClient
 from sentia_server.integrations.http import VendorError
 from sentia_server.tools.amazon.common import (
@@ -221,7 +220,6 @@ async def _download(params: GetReportsInput, ctx: ToolContext, client: SellingPa
 @group.tool(
     "amazon-get-reports",
     title="Amazon reports",
-    permission=Permission.MARKETPLACE_READ,
     read_only=True,
     open_world=True,
 )

@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.amazon import Marketplace
 from sentia_server.integrations.http import VendorError, VendorNotConfigured
@@ -271,7 +270,6 @@ def _failure(source: SourceName, error: VendorError) -> SourceStatusOut:
 @group.tool(
     "manufacturing-inventory-health",
     title="Inventory health across warehouses and channels",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from pydantic import Field, ValidationError
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.domain import ManufacturingOrder, Money, OrderLine, OrderPriority, OrderStatus
 from sentia_server.integrations.http import VendorError
@@ -220,7 +219,6 @@ def _tally(
 @group.tool(
     "manufacturing-production-status",
     title="Production status",
-    permission=Permission.PRODUCTION_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.domain.quality import (
     InspectedAt,
     InspectionResult,
@@ -110,7 +109,6 @@ def _measurement_out(measurement: Measurement) -> MeasurementOut:
 @group.tool(
     "quality-record-create",
     title="Record a quality inspection",
-    permission=Permission.QUALITY_WRITE,
     read_only=False,
     idempotent=False,
 )
@@ -200,7 +198,6 @@ class QualityRecordPage(ToolOutput):
 @group.tool(
     "quality-records-list",
     title="List quality records",
-    permission=Permission.QUALITY_READ,
     read_only=True,
 )
 async def list_quality_records(params: QualityRecordsListInput, ctx: ToolContext) -> QualityRecordPage:

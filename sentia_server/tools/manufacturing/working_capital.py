@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.domain.money import Money
 from sentia_server.tools.context import ToolContext
@@ -188,7 +187,6 @@ async def _compare(
 @group.tool(
     "manufacturing-working-capital",
     title="Working capital and cash conversion cycle",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.tools.registry import Handler, InputT, OutputT, ToolCategory, ToolGroup
 
 group = ToolGroup(ToolCategory.AI)
@@ -27,6 +26,4 @@ Context = Annotated[
 
 def openai_tool(name: str, title: str) -> Callable[[Handler[InputT, OutputT]], Handler[InputT, OutputT]]:
     """Declare an OpenAI tool: it reads, never changes business data, and each call is a fresh (paid) answer."""
-    return group.tool(
-        name, title=title, permission=Permission.AI_USE, read_only=True, idempotent=False, open_world=True
-    )
+    return group.tool(name, title=title, read_only=True, idempotent=False, open_world=True)

@@ -9,7 +9,6 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.shopify import reads
 from sentia_server.integrations.shopify.analytics import SalesAccumulator, SalesRow, cents
@@ -91,7 +90,6 @@ def _row_out(row: SalesRow, by_product: bool) -> SalesRowOut:
 @group.tool(
     "shopify-get-analytics",
     title="Shopify sales analytics",
-    permission=Permission.COMMERCE_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.shopify import ShopConnection, models, reads
 from sentia_server.integrations.shopify.paging import Cursored, Page, Position
@@ -121,7 +120,6 @@ def _customer_out(item: Cursored[models.Customer]) -> CustomerOut:
 @group.tool(
     "shopify-get-customers",
     title="Shopify customers",
-    permission=Permission.COMMERCE_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -9,7 +9,6 @@ from typing import Any
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.shopify import models, reads
 from sentia_server.integrations.shopify.ids import gid_pattern, to_gid
@@ -85,7 +84,6 @@ MAX_INVENTORY_REQUESTS = 12
 @group.tool(
     "shopify-get-inventory",
     title="Shopify inventory",
-    permission=Permission.COMMERCE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.integrations.shopify import ShopConnection, manage
 from sentia_server.integrations.shopify.ids import gid_pattern, to_gid
 from sentia_server.tools.context import ToolContext
@@ -176,7 +175,6 @@ class ManageProductsResult(ToolOutput):
 @group.tool(
     "shopify-manage-products",
     title="Manage Shopify products",
-    permission=Permission.COMMERCE_WRITE,
     read_only=False,
     destructive=True,
     idempotent=False,

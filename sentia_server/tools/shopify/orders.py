@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.shopify import ShopConnection, models, reads
 from sentia_server.integrations.shopify.paging import Cursored, Page, Position
@@ -195,7 +194,6 @@ def _order_out(item: Cursored[models.Order]) -> OrderOut:
 @group.tool(
     "shopify-get-orders",
     title="Shopify orders",
-    permission=Permission.COMMERCE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

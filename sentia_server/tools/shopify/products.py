@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.shopify import ShopConnection, models, reads
 from sentia_server.integrations.shopify.paging import Page, Position
@@ -136,7 +135,6 @@ def product_out(shop: str, product: models.Product) -> ProductOut:
 @group.tool(
     "shopify-get-products",
     title="Shopify products",
-    permission=Permission.COMMERCE_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

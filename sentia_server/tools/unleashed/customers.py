@@ -9,7 +9,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import CUSTOMERS, SALES_ORDERS, Page, UnleashedClient
 from sentia_server.integrations.unleashed.models import Customer, SalesOrder
@@ -160,7 +159,6 @@ def customer_out(customer: Customer, params: CustomersInput) -> CustomerOut:
 @group.tool(
     "unleashed-get-customers",
     title="Unleashed customers",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.LONG,
     read_only=True,
     open_world=True,

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import PRODUCTS, STOCK_ON_HAND, UnleashedClient
 from sentia_server.integrations.unleashed.models import Product, StockOnHand
@@ -242,7 +241,6 @@ def summarise(lines: list[StockLineOut]) -> InventorySummary:
 @group.tool(
     "unleashed-get-inventory",
     title="Unleashed stock on hand",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

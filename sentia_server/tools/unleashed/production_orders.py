@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import ASSEMBLIES, Page
 from sentia_server.integrations.unleashed.models import Assembly
@@ -168,7 +167,6 @@ def summarise(assemblies: list[AssemblyOut]) -> ProductionSummary:
 @group.tool(
     "unleashed-get-production-orders",
     title="Unleashed production orders (assemblies)",
-    permission=Permission.PRODUCTION_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import BILLS_OF_MATERIALS, PRODUCTS, Page, UnleashedClient
 from sentia_server.integrations.unleashed.models import BillOfMaterials, Product
@@ -219,7 +218,6 @@ async def bills_for(
 @group.tool(
     "unleashed-get-products",
     title="Unleashed products",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import PURCHASE_ORDERS, Page
 from sentia_server.integrations.unleashed.models import PurchaseOrder
@@ -155,7 +154,6 @@ def purchase_order_out(order: PurchaseOrder, as_of: date, *, lines: bool) -> Pur
 @group.tool(
     "unleashed-get-purchase-orders",
     title="Unleashed purchase orders",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

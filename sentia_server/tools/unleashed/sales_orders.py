@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import SALES_ORDERS, Page
 from sentia_server.integrations.unleashed.models import SalesOrder, SalesOrderLine
@@ -190,7 +189,6 @@ def sales_order_out(order: SalesOrder, as_of: date, params: SalesOrdersInput) ->
 @group.tool(
     "unleashed-get-sales-orders",
     title="Unleashed sales orders",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

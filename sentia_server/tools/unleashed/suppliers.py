@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.unleashed import PURCHASE_ORDERS, SUPPLIERS, Page, UnleashedClient
 from sentia_server.integrations.unleashed.models import PurchaseOrder, Supplier
@@ -137,7 +136,6 @@ def supplier_out(supplier: Supplier) -> SupplierOut:
 @group.tool(
     "unleashed-get-suppliers",
     title="Unleashed suppliers",
-    permission=Permission.INVENTORY_READ,
     cache_tier=CacheTier.LONG,
     read_only=True,
     open_world=True,

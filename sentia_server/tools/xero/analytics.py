@@ -13,7 +13,6 @@ from sentia_server.analytics.cash_cycle import cash_conversion_cycle
 from sentia_server.analytics.forecast import MAX_PERIODS, ForecastRefused, ets_forecast
 from sentia_server.analytics.ratios import current_ratio, margin, quick_ratio
 from sentia_server.analytics.trend import linear_trend, monthly_totals, shift_months
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.xero import Page, XeroClient
 from sentia_server.integrations.xero import figures as xf
@@ -407,7 +406,6 @@ async def _forecast(
 @group.tool(
     "xero-analytics",
     title="Xero financial analysis",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

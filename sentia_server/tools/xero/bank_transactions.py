@@ -10,7 +10,6 @@ from uuid import UUID
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.xero import XeroClient
 from sentia_server.integrations.xero.models import BankTransaction
@@ -172,7 +171,6 @@ async def _bank_account_id(client: XeroClient, tenant: TenantRef, code: str) -> 
 @group.tool(
     "xero-get-bank-transactions",
     title="Xero bank transactions",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

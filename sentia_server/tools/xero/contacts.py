@@ -7,7 +7,6 @@ from typing import Literal
 
 from pydantic import Field
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.xero.models import Contact
 from sentia_server.integrations.xero.where import all_of, any_of, condition
@@ -151,7 +150,6 @@ def _contact_out(contact: Contact, params: ContactsInput) -> ContactOut:
 @group.tool(
     "xero-get-contacts",
     title="Xero contacts",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 from pydantic import Field, HttpUrl, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.http import VendorError
 from sentia_server.integrations.xero import XeroClient
@@ -197,7 +196,6 @@ async def _validate_invoice(
 @group.tool(
     "xero-create-invoice",
     title="Create a Xero invoice",
-    permission=Permission.FINANCIAL_WRITE,
     cache_tier=CacheTier.NONE,
     read_only=False,
     destructive=False,

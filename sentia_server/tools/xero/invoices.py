@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from sentia_server.analytics import ageing
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.xero import Page
 from sentia_server.integrations.xero import figures as xf
@@ -206,7 +205,6 @@ def _invoice_conditions(params: InvoicesInput, as_of: date) -> list[str]:
 @group.tool(
     "xero-get-invoices",
     title="Xero invoices",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.SHORT,
     read_only=True,
     open_world=True,

@@ -7,7 +7,6 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from sentia_server.auth.permissions import Permission
 from sentia_server.cache import CacheTier
 from sentia_server.integrations.xero.reports import ParsedReport, amount, parse_report
 from sentia_server.tools.context import ToolContext
@@ -190,7 +189,6 @@ def _report_output(tenant: TenantRef, parsed: ParsedReport, parameters: dict[str
 @group.tool(
     "xero-get-financial-reports",
     title="Xero financial report",
-    permission=Permission.FINANCIAL_READ,
     cache_tier=CacheTier.MEDIUM,
     read_only=True,
     open_world=True,

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from sentia_server.auth.api_keys import ApiKeyStore, hash_key
+from sentia_server.auth.api_keys import ApiKeyHasher, ApiKeyStore
 from sentia_server.auth.principal import AuthMethod, Principal, Role
 from sentia_server.storage.tables import ApiKey
 
@@ -28,7 +28,10 @@ async def test_only_a_hash_of_the_key_is_stored(store: ApiKeyStore, runtime):
     issued = await store.create(role=Role.VIEWER, tenant="acme")
     async with runtime.database.session() as session:
         row = (await session.scalars(select(ApiKey))).one()
-    assert row.key_hash == hash_key(issued.token)
+    assert (row.hash_scheme, row.key_hash) == (
+        "hmac-sha256",
+        ApiKeyHasher.from_settings(runtime.settings).digest(issued.token),
+    )
     assert issued.token not in (row.key_hash, row.id, row.name or "")
 
 
@@ -66,5 +69,6 @@ async def test_list_shows_state_never_the_key(store: ApiKeyStore):
     states = {info.key_id: info.state for info in await store.list()}
     assert states == {active.key_id: "active", revoked.key_id: "revoked", expired.key_id: "expired"}
     info = await store.get(active.key_id)
-    assert info is not None and info.name == "dashboard" and info.expires_at is None
+    assert info is not None and info.name == "dashboard"
+    assert info.expires_at is not None and (info.expires_at - info.created_at).days == 90
     assert await store.get("ffffffffffffffff") is None

@@ -82,11 +82,9 @@ def own_redis(tmp_path: Path) -> Iterator[RedisProcess]:
 
 def lookup_registry() -> tuple[ToolRegistry, list[str]]:
     calls: list[str] = []
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = ToolGroup(ToolCategory.SYSTEM, permissions={"test-lookup": Permission.TOOLS_LIST})
 
-    @group.tool(
-        "test-lookup", title="Lookup", permission=Permission.TOOLS_LIST, cache_tier=CacheTier.LONG, read_only=True
-    )
+    @group.tool("test-lookup", title="Lookup", cache_tier=CacheTier.LONG, read_only=True)
     async def lookup(params: LookupInput, ctx: ToolContext) -> LookupOutput:
         """Looks a SKU up (test tool)."""
         calls.append(params.sku)

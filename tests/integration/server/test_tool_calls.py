@@ -30,20 +30,29 @@ class CountOutput(ToolOutput):
     computed: int
 
 
+# The test tools' own permission table: every test tool is a system tool anyone may list; the write tool needs a write
+# permission, as every tool that changes data does.
+TEST_PERMISSIONS = {
+    "test-count-stock": Permission.TOOLS_LIST,
+    "test-crash": Permission.TOOLS_LIST,
+    "test-vendor-down": Permission.TOOLS_LIST,
+    "test-read-stock": Permission.TOOLS_LIST,
+    "test-set-stock": Permission.QUALITY_WRITE,
+}
+
+
 def counting_registry() -> tuple[ToolRegistry, list[str]]:
     """A registry with a cached read tool that records each time its body runs, and a tool that crashes."""
     calls: list[str] = []
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = ToolGroup(ToolCategory.SYSTEM, permissions=TEST_PERMISSIONS)
 
-    @group.tool(
-        "test-count-stock", title="Count", permission=Permission.TOOLS_LIST, cache_tier=CacheTier.SHORT, read_only=True
-    )
+    @group.tool("test-count-stock", title="Count", cache_tier=CacheTier.SHORT, read_only=True)
     async def count(params: CountInput, ctx: ToolContext) -> CountOutput:
         """Counts a SKU (test tool)."""
         calls.append(ctx.principal.tenant)
         return CountOutput(sku=params.sku, quantity=params.quantity, computed=len(calls))
 
-    @group.tool("test-crash", title="Crash", permission=Permission.TOOLS_LIST, read_only=True)
+    @group.tool("test-crash", title="Crash", read_only=True)
     async def crash(params: CountInput, ctx: ToolContext) -> CountOutput:
         """Always fails (test tool)."""
         raise RuntimeError("database password is hunter2")
@@ -77,14 +86,14 @@ async def test_system_status_reports_dependencies_and_vendors(principal, connect
     assert {vendor["name"] for vendor in status["vendors"]} >= {"xero", "shopify", "amazon", "unleashed"}
     expected = {category: len(specs) for category, specs in default_registry().by_category().items()}
     assert status["tools_by_category"] == expected
-    assert expected["system"] == 2
+    assert expected["system"] == 3
 
 
 async def test_list_tools_says_which_tools_the_caller_may_call(principal, connect):
     async with connect(principal(Role.VIEWER)) as client:
         result = await client.call_tool("list-tools", {"category": "system"})
     callable_by_name = {tool["name"]: tool["callable"] for tool in result.structured_content["tools"]}
-    assert callable_by_name == {"system-status": False, "list-tools": True}
+    assert callable_by_name == {"system-status": False, "list-tools": True, "database-query": False}
 
 
 async def test_denied_call_is_a_protocol_error_naming_the_permission(principal, connect, runtime):
@@ -168,9 +177,9 @@ async def test_call_without_a_principal_is_refused(principal, connect):
 
 
 def failing_registry() -> ToolRegistry:
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = ToolGroup(ToolCategory.SYSTEM, permissions=TEST_PERMISSIONS)
 
-    @group.tool("test-vendor-down", title="Vendor down", permission=Permission.TOOLS_LIST, read_only=True)
+    @group.tool("test-vendor-down", title="Vendor down", read_only=True)
     async def vendor_down(params: CountInput, ctx: ToolContext) -> CountOutput:
         """Fails the way a vendor tool does when its vendor is not configured (test tool)."""
         raise ToolError("xero is not configured: set SENTIA_XERO__CLIENT_ID")
@@ -209,16 +218,14 @@ async def test_an_audit_outage_does_not_fail_the_call(principal, connect, runtim
 
 def write_and_read_registry() -> tuple[ToolRegistry, dict[str, int]]:
     stock = {"A-1": 5}
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = ToolGroup(ToolCategory.SYSTEM, permissions=TEST_PERMISSIONS)
 
-    @group.tool(
-        "test-read-stock", title="Read", permission=Permission.TOOLS_LIST, cache_tier=CacheTier.LONG, read_only=True
-    )
+    @group.tool("test-read-stock", title="Read", cache_tier=CacheTier.LONG, read_only=True)
     async def read_stock(params: CountInput, ctx: ToolContext) -> CountOutput:
         """Reads the stock of a SKU (test tool)."""
         return CountOutput(sku=params.sku, quantity=stock[params.sku], computed=0)
 
-    @group.tool("test-set-stock", title="Set", permission=Permission.TOOLS_LIST, read_only=False)
+    @group.tool("test-set-stock", title="Set", read_only=False)
     async def set_stock(params: CountInput, ctx: ToolContext) -> CountOutput:
         """Sets the stock of a SKU (test tool)."""
         stock[params.sku] = params.quantity

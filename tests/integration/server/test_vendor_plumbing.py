@@ -41,9 +41,9 @@ def build_client(settings: OpenAISettings, transport: httpx.AsyncBaseTransport |
 
 
 def models_registry() -> ToolRegistry:
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = ToolGroup(ToolCategory.SYSTEM, permissions={"test-list-models": Permission.TOOLS_LIST})
 
-    @group.tool("test-list-models", title="Models", permission=Permission.TOOLS_LIST, read_only=True, open_world=True)
+    @group.tool("test-list-models", title="Models", read_only=True, open_world=True)
     async def list_models(params: ModelsInput, ctx: ToolContext) -> ModelsOutput:
         """Lists the vendor's models (test tool)."""
         client = ctx.runtime.vendors.get("openai", build_client)

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from sentia_server.config import Environment, Settings, async_database_url, jwt_secret_weakness
 
 STRONG_SECRET = "k3Jq9-Zp2Lw8Xv5Rt1Yb7Nc4Hm6Gd0Fs"
+HASH_KEY = "Hq7-Wn3zLx8Kp2Rv5Tb9Mc1Jd6Fg4Ys0Ae"
 
 
 def test_defaults_run_anywhere(make_settings):
@@ -45,7 +46,7 @@ def test_production_without_jwt_key_refuses_and_says_why(make_settings):
 
 
 def test_production_with_strong_secret_starts(make_settings):
-    settings = make_settings(environment="production", jwt_secret=STRONG_SECRET)
+    settings = make_settings(environment="production", jwt_secret=STRONG_SECRET, api_key_hash_key=HASH_KEY)
     assert settings.jwt_secret is not None
     assert STRONG_SECRET not in repr(settings)
 
@@ -72,9 +73,13 @@ def test_strong_secret_has_no_weakness():
 
 def test_production_bound_publicly_needs_allowed_hosts(make_settings):
     with pytest.raises(ValidationError, match="set it to the host names clients use"):
-        make_settings(environment="production", jwt_secret=STRONG_SECRET, host="0.0.0.0")
+        make_settings(environment="production", jwt_secret=STRONG_SECRET, api_key_hash_key=HASH_KEY, host="0.0.0.0")
     settings = make_settings(
-        environment="production", jwt_secret=STRONG_SECRET, host="0.0.0.0", allowed_hosts="mcp.example.com"
+        environment="production",
+        jwt_secret=STRONG_SECRET,
+        api_key_hash_key=HASH_KEY,
+        host="0.0.0.0",
+        allowed_hosts="mcp.example.com",
     )
     assert settings.allowed_hosts == ["mcp.example.com"]
 

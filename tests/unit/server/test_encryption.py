@@ -28,6 +28,7 @@ K1 = base64.b64encode(bytes(range(32))).decode()
 K2 = base64.b64encode(bytes(range(32, 64))).decode()
 AD = b"vendor_tokens/xero/client-1/refresh_token"
 STRONG_SECRET = "k3Jq9-Zp2Lw8Xv5Rt1Yb7Nc4Hm6Gd0Fs"
+HASH_KEY = "Hq7-Wn3zLx8Kp2Rv5Tb9Mc1Jd6Fg4Ys0Ae"
 
 
 def test_a_value_round_trips_and_names_its_key():
@@ -192,12 +193,21 @@ class TestSettings:
             match=r"production with SENTIA_XERO__AUTH_FLOW=authorization_code keeps Xero's refresh tokens in the "
             r"database, encrypted: set SENTIA_ENCRYPTION_KEYS \(or SENTIA_ENCRYPTION_KEY_FILE\)",
         ):
-            make_settings(environment="production", jwt_secret=STRONG_SECRET, xero=xero)
+            make_settings(environment="production", jwt_secret=STRONG_SECRET, api_key_hash_key=HASH_KEY, xero=xero)
         settings = make_settings(
-            environment="production", jwt_secret=STRONG_SECRET, xero=xero, encryption_keys=f"k1:{K1}"
+            environment="production",
+            jwt_secret=STRONG_SECRET,
+            api_key_hash_key=HASH_KEY,
+            xero=xero,
+            encryption_keys=f"k1:{K1}",
         )
         assert settings.encryption_configured
-        assert make_settings(environment="production", jwt_secret=STRONG_SECRET).encryption_keyring is None
+        assert (
+            make_settings(
+                environment="production", jwt_secret=STRONG_SECRET, api_key_hash_key=HASH_KEY
+            ).encryption_keyring
+            is None
+        )
         assert make_settings(xero=xero).encryption_keyring is None  # development may start without keys
 
     def test_the_dev_command_creates_a_key_file_once_and_keeps_configured_keys(self, make_settings, capsys):

@@ -10,6 +10,13 @@ from sentia_server.tools.context import ToolContext
 from sentia_server.tools.registry import ToolCategory, ToolGroup, ToolInput, ToolOutput, ToolRegistry
 from sentia_server.tools.schema import inline_refs
 
+# The test tools' own permission table (the server's table lists only the server's tools).
+TEST_NAMES = ("test-orders", "Orders", "orders", "test_orders", "test--orders", "-test", "test-loose", "test-silent")
+
+
+def system_group() -> ToolGroup:
+    return ToolGroup(ToolCategory.SYSTEM, permissions=dict.fromkeys(TEST_NAMES, Permission.TOOLS_LIST))
+
 
 class Item(BaseModel):
     sku: str
@@ -26,7 +33,7 @@ class OrderOutput(ToolOutput):
 def declare(group: ToolGroup, name: str = "test-orders", **options):
     options.setdefault("read_only", True)
 
-    @group.tool(name, title="Orders", permission=Permission.TOOLS_LIST, **options)
+    @group.tool(name, title="Orders", **options)
     async def orders(params: OrderInput, ctx: ToolContext) -> OrderOutput:
         """List orders."""
         return OrderOutput(total=len(params.items))
@@ -35,7 +42,7 @@ def declare(group: ToolGroup, name: str = "test-orders", **options):
 
 
 def test_declaration_builds_a_complete_spec():
-    spec = declare(ToolGroup(ToolCategory.SYSTEM), cache_tier=CacheTier.MEDIUM, open_world=True)
+    spec = declare(system_group(), cache_tier=CacheTier.MEDIUM, open_world=True)
     assert (spec.input_model, spec.output_model) == (OrderInput, OrderOutput)
     assert spec.description == "List orders."
     assert spec.annotations.read_only_hint is True
@@ -50,12 +57,12 @@ def test_declaration_builds_a_complete_spec():
 @pytest.mark.parametrize("name", ["Orders", "orders", "test_orders", "test--orders", "-test"])
 def test_tool_names_are_hyphenated_lowercase(name: str):
     with pytest.raises(ValueError, match="must be lowercase words joined by hyphens"):
-        declare(ToolGroup(ToolCategory.SYSTEM), name=name)
+        declare(system_group(), name=name)
 
 
 def test_write_tools_cannot_be_cached():
     with pytest.raises(ValueError, match="changes data, so it cannot be cached"):
-        declare(ToolGroup(ToolCategory.SYSTEM), read_only=False, cache_tier=CacheTier.SHORT)
+        declare(system_group(), read_only=False, cache_tier=CacheTier.SHORT)
 
 
 class Loose(BaseModel):
@@ -63,17 +70,17 @@ class Loose(BaseModel):
 
 
 def test_input_models_must_forbid_extra_arguments():
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = system_group()
     with pytest.raises(ValueError, match="must forbid extra fields"):
 
-        @group.tool("test-loose", title="Loose", permission=Permission.TOOLS_LIST, read_only=True)
+        @group.tool("test-loose", title="Loose", read_only=True)
         async def loose(params: Loose, ctx: ToolContext) -> OrderOutput:
             """Loose."""
             return OrderOutput(total=0)
 
 
 def test_duplicate_names_are_refused():
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = system_group()
     declare(group)
     declare(group)
     with pytest.raises(ValueError, match="tool 'test-orders' is declared twice"):
@@ -98,10 +105,10 @@ def test_recursive_schemas_are_refused_rather_than_looping():
 
 
 def test_a_tool_needs_a_description():
-    group = ToolGroup(ToolCategory.SYSTEM)
+    group = system_group()
     with pytest.raises(ValueError, match="needs a description"):
 
-        @group.tool("test-silent", title="Silent", permission=Permission.TOOLS_LIST, read_only=True)
+        @group.tool("test-silent", title="Silent", read_only=True)
         async def silent(params: OrderInput, ctx: ToolContext) -> OrderOutput:
             return OrderOutput(total=0)
 

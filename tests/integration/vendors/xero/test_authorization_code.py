@@ -145,6 +145,12 @@ async def test_an_admin_connects_xero_and_the_tools_use_and_refresh_the_stored_t
     }
     exchange = next(r for r in simulator.requests_to("token") if b"grant_type=authorization_code" in r.content)
     assert b"code_verifier=" in exchange.content
+    (audited,) = await harness.runtime.audit.recent(action="oauth.xero.connect")
+    assert (audited.actor, audited.tenant, audited.target) == (
+        f"api-key:{harness.admin.split('_')[1]}",
+        "acme",
+        f"xero:{CLIENT_ID}",
+    )
 
     row = await harness.stored_row()
     (access,) = simulator.backend.access_tokens
@@ -206,8 +212,9 @@ async def test_authorize_needs_an_admin(harness: Harness):
     assert basic.status_code == 401
     viewer = await harness.client.get(AUTHORIZE, headers=harness.bearer(harness.viewer))
     assert viewer.status_code == 403
+    assert viewer.headers["www-authenticate"].startswith('Bearer error="insufficient_scope", scope="admin"')
     assert viewer.json() == {
-        "error": "insufficient_role",
+        "error": "insufficient_scope",
         "error_description": "connecting a Xero organisation needs the admin role; this credential has viewer",
     }
 

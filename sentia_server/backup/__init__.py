@@ -1,0 +1,1 @@
+"""Encrypted, checksummed backups of the database and the configuration (`sentia-server backup ...`)."""
