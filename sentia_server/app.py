@@ -15,6 +15,7 @@ from sentia_server.auth.principal import Principal
 from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.config import Settings
 from sentia_server.mcp import build_mcp_server
+from sentia_server.observability.http import HttpMetricsMiddleware
 from sentia_server.routes.health import health_routes
 from sentia_server.routes.metrics import metrics_routes
 from sentia_server.routes.oauth import oauth_routes
@@ -70,15 +71,17 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         finally:
             await runtime.aclose()
 
+    routes = [
+        *health_routes(runtime),
+        *oauth_routes(runtime),
+        *well_known_routes(settings),
+        *metrics_routes(runtime),
+        Mount("/", app=mcp_app),
+    ]
     app = Starlette(
-        routes=[
-            *health_routes(runtime),
-            *oauth_routes(runtime),
-            *well_known_routes(settings),
-            *metrics_routes(runtime),
-            Mount("/", app=mcp_app),
-        ],
+        routes=routes,
         middleware=[
+            Middleware(HttpMetricsMiddleware, metrics=runtime.metrics, routes=routes, mcp_path=settings.mcp_path),
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware),
             Middleware(RetryAfterMiddleware),

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import click
-import httpx
 from pydantic import ValidationError
 
 from sentia_server import __version__
@@ -22,6 +21,7 @@ from sentia_server.auth.key_admin import KeyAdministration, cli_actor
 from sentia_server.auth.principal import Principal, Role
 from sentia_server.cli_backup import backup
 from sentia_server.config import Environment, Settings
+from sentia_server.healthcheck import render_text, run_healthcheck
 from sentia_server.observability.logging import configure_logging
 from sentia_server.runtime import Runtime, StartupError, open_runtime
 from sentia_server.security.encryption import KEY_FILE_VARIABLE, KEYS_VARIABLE, write_key_file
@@ -296,21 +296,24 @@ def token(subject: str, role: str, tenant: str | None, ttl_minutes: int) -> None
 
 @main.command()
 @click.option("--url", default=None, help="Base URL of the server [default: SENTIA_PUBLIC_URL or http://host:port]")
-@click.option("--timeout", type=float, default=5.0, show_default=True)
-def healthcheck(url: str | None, timeout: float) -> None:
-    """Exit 0 when the running server reports ready, non-zero with the reason otherwise."""
-    base = (url or load_settings().resolved_public_url).rstrip("/")
-    try:
-        response = httpx.get(f"{base}/health/ready", timeout=timeout)
-    except httpx.HTTPError as error:
-        click.echo(f"unhealthy: {base} did not answer: {type(error).__name__}", err=True)
+@click.option("--timeout", type=float, default=5.0, show_default=True, help="Seconds each check may take.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result of every check as one JSON object.")
+def healthcheck(url: str | None, timeout: float, as_json: bool) -> None:
+    """Check the running server's readiness, and the database, cache, disk and memory from here; exit 1 with one
+    line per failed check."""
+    settings = load_settings()
+    base = (url or settings.resolved_public_url).rstrip("/")
+    report = asyncio.run(run_healthcheck(settings, base, timeout))
+    if as_json:
+        click.echo(json.dumps(report.as_dict()))
+    else:
+        verdict, problems = render_text(report, base)
+        for line in problems:
+            click.echo(line, err=True)
+        for line in verdict:
+            click.echo(line)
+    if report.status == "failed":
         sys.exit(1)
-    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-    if response.status_code != 200:
-        failed = ", ".join(body.get("failed", [])) or f"HTTP {response.status_code}"
-        click.echo(f"unhealthy: {failed}", err=True)
-        sys.exit(1)
-    click.echo(f"{body.get('status', 'ok')}: {base}")
 
 
 @main.command()

@@ -22,6 +22,7 @@ from sentia_server.integrations.settings import (
     VendorSettings,
     XeroSettings,
 )
+from sentia_server.observability.settings import MetricsSettings
 from sentia_server.security.encryption import (
     GENERATE_COMMAND,
     KEY_FILE_VARIABLE,
@@ -164,8 +165,22 @@ class Settings(BaseSettings):
     database_query_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     database_query_max_rows: int = Field(default=1000, ge=1, le=100_000)
 
+    # `sentia-server healthcheck`: the data directory's free space and the memory in use (of the container's
+    # limit, else of the machine) that still count as healthy; 0 disables a disk threshold.
+    healthcheck_disk_min_free_mb: int = Field(default=500, ge=0)
+    healthcheck_disk_min_free_percent: float = Field(default=5.0, ge=0, le=100)
+    healthcheck_memory_max_percent: float = Field(default=95.0, gt=0, le=100)
+
     # Encrypted backups (`sentia-server backup`)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+
+    # Metrics (docs/operations.md, "Metrics")
+    metrics_scrape_token: SecretStr | None = Field(
+        default=None,
+        description="A token Prometheus may send as Authorization: Bearer to /api/metrics/prometheus (at least 32 "
+        "characters); an operator or admin credential is accepted as well.",
+    )
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
 
     # Logging
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -236,6 +251,13 @@ class Settings(BaseSettings):
                 Keyring.from_file(value)
             except KeyringError as error:
                 raise ValueError(str(error)) from None
+        return value
+
+    @field_validator("metrics_scrape_token")
+    @classmethod
+    def _strong_scrape_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("the scrape token needs at least 32 characters: generate one with `openssl rand -hex 32`")
         return value
 
     @model_validator(mode="after")

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import structlog
-from prometheus_client import CollectorRegistry
 
 from sentia_server import __version__
 from sentia_server.auth.api_keys import ApiKeyHasher, ApiKeyStore
@@ -18,7 +17,9 @@ from sentia_server.auth.jwt_tokens import JwtVerifier
 from sentia_server.auth.verifier import CredentialVerifier
 from sentia_server.cache import Cache, build_cache
 from sentia_server.config import Settings
+from sentia_server.integrations.health import VendorState, VendorStateBook, forget, observe
 from sentia_server.integrations.http import RateLimiter
+from sentia_server.observability.metrics import ServerMetrics
 from sentia_server.security.lockout import AuthLockout
 from sentia_server.security.rate_limits import ToolRateLimiter
 from sentia_server.security.redaction import register_secrets
@@ -27,6 +28,7 @@ from sentia_server.storage.audit import ToolExecutionLog
 from sentia_server.storage.audit_events import AuditTrail
 from sentia_server.storage.database import Database
 from sentia_server.storage.migrate import current_revision, head_revision, upgrade_to_head
+from sentia_server.storage.schema_state import schema_state
 from sentia_server.vendors import VendorClients
 
 log = structlog.get_logger(__name__)
@@ -45,20 +47,33 @@ class DependencyHealth:
     backend: str
     latency_ms: float | None = None
     detail: str | None = None
+    revision: str | None = None
+    head_revision: str | None = None
+
+
+_SCHEMA_HEALTH: dict[str, tuple[DependencyState, str | None]] = {
+    "current": ("ok", None),
+    "behind": ("failed", "migrations behind: run `sentia-server migrate`"),
+    "ahead": ("degraded", "migrated by a newer version of the server"),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class HealthReport:
-    """`failed` when a required dependency is down, `degraded` when one works in a reduced mode."""
+    """`failed` when a required dependency is down, `degraded` when one works in a reduced mode or a vendor is
+    in trouble (vendors never fail readiness: the server still serves every other vendor and tool)."""
 
     dependencies: tuple[DependencyHealth, ...]
+    vendors: tuple[VendorState, ...] = ()
 
     @property
     def status(self) -> DependencyState:
         states = {dependency.status for dependency in self.dependencies}
         if "failed" in states:
             return "failed"
-        return "degraded" if "degraded" in states else "ok"
+        if "degraded" in states or any(vendor.status == "degraded" for vendor in self.vendors):
+            return "degraded"
+        return "ok"
 
 
 @dataclass
@@ -73,8 +88,9 @@ class Runtime:
     audit: AuditTrail
     lockout: AuthLockout
     security: SecurityMonitor
-    metrics: CollectorRegistry = field(default_factory=CollectorRegistry)
+    metrics: ServerMetrics = field(default_factory=ServerMetrics)
     tool_limits: ToolRateLimiter = field(default_factory=ToolRateLimiter)
+    vendor_states: VendorStateBook = field(default_factory=VendorStateBook)
     version: str = __version__
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     _started_monotonic: float = field(default_factory=time.monotonic)
@@ -95,15 +111,33 @@ class Runtime:
             ) from error
 
     async def check_health(self) -> HealthReport:
-        return HealthReport(dependencies=(await self._database_health(), await self._cache_health()))
+        """The database and cache, probed now, and each vendor's last known state (never called by a probe)."""
+        return HealthReport(
+            dependencies=(await self._database_health(), await self._cache_health()),
+            vendors=self.vendor_health(),
+        )
+
+    def vendor_health(self) -> tuple[VendorState, ...]:
+        configured = {name: vendor.configured for name, vendor in self.settings.vendor_settings().items()}
+        return self.vendor_states.states(configured)
 
     async def _database_health(self) -> DependencyHealth:
         try:
             latency = await self.database.ping()
+            schema = await schema_state(self.database)
         except Exception as error:  # any driver error means "not reachable"; the type is enough to act on
             log.warning("database health check failed", error_type=type(error).__name__)
             return DependencyHealth("database", "failed", self.database.dialect, detail="not reachable")
-        return DependencyHealth("database", "ok", self.database.dialect, latency_ms=round(latency, 2))
+        state, detail = _SCHEMA_HEALTH[schema.status]
+        return DependencyHealth(
+            "database",
+            state,
+            self.database.dialect,
+            latency_ms=round(latency, 2),
+            detail=detail,
+            revision=schema.current,
+            head_revision=schema.head,
+        )
 
     async def _cache_health(self) -> DependencyHealth:
         started = time.perf_counter()
@@ -116,6 +150,7 @@ class Runtime:
         return DependencyHealth("cache", health.status, health.backend, latency_ms=latency, detail=health.detail)
 
     async def aclose(self) -> None:
+        forget(self.vendor_states)
         await self.vendors.aclose()
         await self.tool_limits.aclose()
         await self.lockout.aclose()
@@ -142,7 +177,7 @@ def build_runtime(settings: Settings) -> Runtime:
     """Create the services without connecting anything yet; `Runtime.start` connects and checks them."""
     register_secrets(settings)
     database = Database(settings.resolved_database_url)
-    metrics = CollectorRegistry()
+    metrics = ServerMetrics(window_seconds=settings.metrics.performance_window_seconds)
     api_keys = ApiKeyStore(
         database, ApiKeyHasher.from_settings(settings), default_ttl=timedelta(days=settings.api_key_default_ttl_days)
     )
@@ -155,9 +190,10 @@ def build_runtime(settings: Settings) -> Runtime:
         tool_log=ToolExecutionLog(database),
         audit=AuditTrail(database),
         lockout=AuthLockout.from_settings(settings),
-        security=SecurityMonitor.build(database, settings.threats, metrics),
+        security=SecurityMonitor.build(database, settings.threats, metrics.security),
         metrics=metrics,
         tool_limits=ToolRateLimiter.shared(settings.redis_url, settings.cache_key_prefix),
+        vendor_states=observe(VendorStateBook()),
         vendors=VendorClients(
             settings,
             rate_limiter=RateLimiter.shared(settings.redis_url, settings.cache_key_prefix),

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from sentia_testkit.scan import command as scan_command
 from sentia_testkit.services import REQUIRE_ENV, SourceStatus
 from sentia_testkit.services import postgres as postgres_service
 from sentia_testkit.services import redis as redis_service
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--print-env", action="store_true", help="print the settings and exit")
     simulate.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARGS...]")
     simulate.set_defaults(handler=simulate_command)
+    scan_command.add_parser(commands)
     return parser
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from faker import Faker
+    from mcp import Client
 
     from sentia_testkit.security import ProbeOptions
     from sentia_testkit.services import ServiceHandle
@@ -254,3 +256,15 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     else:
         return True
     pytest.fail(message, pytrace=False)
+
+
+# MCP clients (docs/testkit.md, "Scan your MCP server").
+
+
+@pytest.fixture
+def mcp_client_factory() -> Callable[..., AbstractAsyncContextManager[Client]]:
+    """`async with mcp_client_factory(target, headers={...}) as client`: a connected `mcp.Client` of an `MCPServer`
+    or low-level `Server` object (in memory), `pkg.module:server`, `stdio:COMMAND` or an http(s) URL."""
+    from sentia_testkit.mcp import open_client
+
+    return open_client

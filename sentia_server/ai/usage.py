@@ -88,6 +88,9 @@ class UsageTally:
 async def record_usage(caller: AiCaller, tally: UsageTally, outcome: str) -> None:
     """Write the call to `ai_usage`; a database outage is logged, not allowed to fail a call already paid for."""
     cost = tally.cost()
+    caller.runtime.metrics.observe_ai_usage(
+        tally.provider, tally.settings.model, tally.input_tokens, tally.output_tokens, float(cost.usd)
+    )
     if not cost.price_known:
         log.warning("ai call priced at 0: no price configured", provider=tally.provider, model=tally.model)
     record = AiUsageRecord(

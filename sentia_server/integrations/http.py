@@ -12,6 +12,7 @@ import email.utils
 import json
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -20,6 +21,8 @@ import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
+
+from sentia_server.integrations.health import record_outcome
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +46,35 @@ class VendorError(Exception):
 class VendorNotConfigured(VendorError):
     def __init__(self, vendor: str, missing: list[str]) -> None:
         super().__init__(vendor, "not configured", hint=f"set {', '.join(missing)}")
+
+
+class ClientRateLimited(VendorError):
+    """The client-side limit for a vendor and tenant stays exhausted longer than a call may wait."""
+
+
+class CircuitOpen(VendorError):
+    """The vendor is not called for now: its circuit breaker is open after consecutive failures."""
+
+
+class VendorCallObserver(Protocol):
+    """Told of every vendor request once it is over (retries included): the server's metrics implement it."""
+
+    def observe_vendor_call(self, vendor: str, operation: str, outcome: str, seconds: float) -> None: ...
+
+
+vendor_call_observer: ContextVar[VendorCallObserver | None] = ContextVar("sentia_vendor_call_observer", default=None)
+"""Set by whoever runs the calls (the tool executor), so this layer reports without knowing who listens."""
+
+
+def call_outcome(error: VendorError) -> str:
+    """The outcome label of a failed vendor request: bounded, and enough to tell "vendor down" from "refused"."""
+    if isinstance(error, ClientRateLimited):
+        return "client_rate_limited"
+    if error.status is None:
+        return "unreachable"
+    if error.status == 429:
+        return "rate_limited"
+    return "server_error" if error.status >= 500 else "client_error"
 
 
 class Auth(Protocol):
@@ -131,7 +163,7 @@ class RateLimiter:
                 return
             if time.monotonic() + wait > deadline:
                 described = ", ".join(str(item) for item in limits)
-                raise VendorError(
+                raise ClientRateLimited(
                     vendor,
                     f"client-side rate limit ({described}) for tenant {tenant} is exhausted",
                     hint=f"try again in {wait:.0f} s",
@@ -223,9 +255,35 @@ class VendorHttpClient:
         expected: frozenset[int] = frozenset({200, 201, 202, 204}),
     ) -> httpx.Response:
         """Send a request with every policy applied; returns a response whose status is in `expected`."""
+        started = time.perf_counter()
         breaker = self._breakers.setdefault(tenant, CircuitBreaker())
+        outcome = "error"
+        try:
+            response = await self._request(breaker, method, path, tenant, params, json_body, content, headers, expected)
+            outcome = "success"
+            return response
+        except VendorError as error:
+            outcome = "circuit_open" if isinstance(error, CircuitOpen) else call_outcome(error)
+            raise
+        finally:
+            observer = vendor_call_observer.get()
+            if observer is not None:
+                observer.observe_vendor_call(self.vendor, method.upper(), outcome, time.perf_counter() - started)
+
+    async def _request(
+        self,
+        breaker: CircuitBreaker,
+        method: str,
+        path: str,
+        tenant: str,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        content: bytes | None,
+        headers: Mapping[str, str] | None,
+        expected: frozenset[int],
+    ) -> httpx.Response:
         if not breaker.allow(time.monotonic()):
-            raise VendorError(
+            raise CircuitOpen(
                 self.vendor,
                 f"temporarily not called after {breaker.failures} consecutive failures",
                 hint=f"the circuit closes again after {breaker.reset_after:.0f} s; check system-status",
@@ -249,6 +307,7 @@ class VendorHttpClient:
                     await asyncio.sleep(self.retry.delay(attempt, None))
                     continue
                 breaker.record_failure(time.monotonic())
+                record_outcome(self.vendor, breaker, error)
                 raise error from None
             if response.status_code == 401 and self.auth is not None and not refreshed:
                 refreshed = True  # one refresh of the credential, then the 401 stands
@@ -259,10 +318,13 @@ class VendorHttpClient:
                 continue
             if response.status_code in expected:
                 breaker.record_success()
+                record_outcome(self.vendor, breaker)
                 return response
             if response.status_code >= 500 or response.status_code == 429:
                 breaker.record_failure(time.monotonic())
-            raise self._status_error(response)
+            status_error = self._status_error(response)
+            record_outcome(self.vendor, breaker, status_error)
+            raise status_error
 
     async def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
         """`request`, then the body as JSON; a body that is not JSON is a clear error, not a crash."""

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 from sentia_server.auth.permissions import is_allowed
 from sentia_server.auth.principal import Principal
 from sentia_server.cache import CacheTier, tool_cache_key
-from sentia_server.integrations.http import VendorError
+from sentia_server.integrations.http import VendorError, vendor_call_observer
 from sentia_server.observability.context import request_id_var
 from sentia_server.runtime import Runtime
 from sentia_server.security.rate_limits import RateLimited, limits_for_call
@@ -51,6 +51,7 @@ class ToolExecutor:
         # Reports suspicious arguments and tool sweeps; never blocks (the input schema does) and never raises.
         await self._runtime.security.inspect_tool_call(spec.name, arguments, principal, request_id)
         status, error_class = "error", None
+        observing = vendor_call_observer.set(self._runtime.metrics)
         try:
             result = await self._authorized_call(spec, arguments, principal, request_id)
             status = "success"
@@ -76,6 +77,7 @@ class ToolExecutor:
             log.error("tool failed", tool=spec.name, reference=reference, exc_info=error)
             raise InternalToolError(spec.name, reference) from None
         finally:
+            vendor_call_observer.reset(observing)
             await self._audit(spec, principal, status, error_class, started, request_id)
 
     async def _authorized_call(
@@ -120,9 +122,11 @@ class ToolExecutor:
         if cached is not None:
             try:
                 hit: BaseModel = spec.output_model.model_validate_json(cached)
+                self._runtime.metrics.observe_cache(spec.cache_tier.value, hit=True)
                 return hit
             except ValidationError:  # an entry written by an older output model: recompute it
                 await cache.delete(key)
+        self._runtime.metrics.observe_cache(spec.cache_tier.value, hit=False)
         result: BaseModel = await spec.handler(params, context)
         ttl = self._runtime.settings.cache_ttl_seconds(spec.cache_tier.value)
         await cache.set(key, result.model_dump_json().encode(), ttl)
@@ -137,6 +141,8 @@ class ToolExecutor:
         started: float,
         request_id: str | None,
     ) -> None:
+        seconds = time.perf_counter() - started
+        self._runtime.metrics.observe_tool(spec.name, status, seconds)
         record = ToolExecutionRecord(
             principal_subject=principal.subject,
             principal_role=principal.role.value,
@@ -145,7 +151,7 @@ class ToolExecutor:
             transport=self._transport,
             tool=spec.name,
             status=status,
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            duration_ms=round(seconds * 1000, 3),
             error_class=error_class,
             request_id=request_id,
         )

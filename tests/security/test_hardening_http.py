@@ -31,7 +31,7 @@ EXPECTED_HEADERS = {
 ROUTES = [
     ("GET", "/health"),
     ("GET", "/health/ready"),
-    ("GET", "/metrics"),
+    ("GET", "/api/metrics/prometheus"),
     ("GET", "/oauth/xero/authorize"),
     ("GET", "/.well-known/oauth-protected-resource"),
     ("POST", "/mcp"),
@@ -97,7 +97,7 @@ async def test_an_allowed_origin_can_read_the_answer(server):
     assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
 
 
-@pytest.mark.parametrize("path", ["/health", "/metrics", "/oauth/xero/callback", "/mcp"])
+@pytest.mark.parametrize("path", ["/health", "/api/metrics/prometheus", "/oauth/xero/callback", "/mcp"])
 async def test_the_body_limit_applies_to_every_route(server, path: str):
     body = b'{"x": "' + b"a" * (5 * 1024 * 1024) + b'"}'
     response = await server.client.post(path, content=body, headers={"content-type": "application/json"})

@@ -130,7 +130,7 @@ async def exercise(client: httpx.AsyncClient, key: str, values: dict[str, str]) 
         "/mcp", json=initialize, headers={**MCP_HEADERS, "authorization": f"Bearer {values['unknown bearer']}"}
     )
     await client.post("/mcp", json=initialize, headers={**MCP_HEADERS, "cookie": f"session={values['cookie']}"})
-    await client.get("/metrics", headers={"authorization": f"Bearer {key}"})
+    await client.get("/api/metrics/prometheus", headers={"authorization": f"Bearer {key}"})
     await client.get("/oauth/xero/authorize", headers={"authorization": f"Bearer {key}", "accept": "application/json"})
     await client.post("/health", json={"password": values["unknown bearer"], "note": f"Bearer {values['cookie']}"})
     await call(client, key, "system-status", {})
@@ -189,7 +189,7 @@ def test_planted_secrets_never_reach_the_stderr_of_a_server_process(tmp_path: Pa
             }
             client.post("/mcp", json=body, headers={**headers, "authorization": f"Bearer {credential}"})
         client.post("/mcp", json={}, headers={**headers, "x-api-key": values["unknown bearer"]})
-        client.get("/metrics", headers={"authorization": f"Bearer {key}"})
+        client.get("/api/metrics/prometheus", headers={"authorization": f"Bearer {key}"})
         for name, value in values.items():  # a credential in the URL path reaches the request log line
             if name not in CLIENT_ONLY:
                 client.get(f"/files/{value}")

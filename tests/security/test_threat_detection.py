@@ -1,6 +1,6 @@
 """Threat detection through the HTTP app: attacks in tool arguments and REST bodies become stored, counted
 security events without being blocked by detection; bursts of failed authentications raise an event; the threat
-level reaches /metrics and system-status."""
+level reaches /api/metrics/prometheus and system-status."""
 
 from __future__ import annotations
 
@@ -124,24 +124,28 @@ async def test_a_tool_sweep_raises_an_event(hardened):
 
 
 async def test_metrics_need_a_credential_with_system_read(hardened):
-    missing = await hardened.client.get("/metrics")
+    missing = await hardened.client.get("/api/metrics/prometheus")
     assert missing.status_code == 401 and missing.headers["www-authenticate"].startswith("Bearer ")
-    refused = await hardened.client.get("/metrics", headers={"authorization": "Bearer not-a-key"})
+    refused = await hardened.client.get("/api/metrics/prometheus", headers={"authorization": "Bearer not-a-key"})
     assert refused.status_code == 401 and 'error="invalid_token"' in refused.headers["www-authenticate"]
-    viewer = await hardened.client.get("/metrics", headers={"authorization": f"Bearer {hardened.viewer_key}"})
+    viewer = await hardened.client.get(
+        "/api/metrics/prometheus", headers={"authorization": f"Bearer {hardened.viewer_key}"}
+    )
     assert viewer.status_code == 403
     assert viewer.json()["error"] == "insufficient_scope" and "system:read" in viewer.json()["error_description"]
 
 
 async def test_metrics_expose_event_counts_and_the_threat_level(hardened):
     await call_tool(hardened, "list-tools", {"category": "| whoami"})
-    response = await hardened.client.get("/metrics", headers={"authorization": f"Bearer {hardened.admin_key}"})
+    response = await hardened.client.get(
+        "/api/metrics/prometheus", headers={"authorization": f"Bearer {hardened.admin_key}"}
+    )
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     lines = response.text.splitlines()
-    assert 'sentia_security_events_total{severity="high",type="command_injection"} 1.0' in lines
-    assert "sentia_threat_level 1.0" in lines
-    assert "# TYPE sentia_threat_level gauge" in lines
+    assert 'sentia_mcp_security_events_total{severity="high",type="command_injection"} 1.0' in lines
+    assert "sentia_mcp_threat_level 1.0" in lines
+    assert "# TYPE sentia_mcp_threat_level gauge" in lines
 
 
 async def test_system_status_shows_the_threat_level_to_admins_only(hardened):

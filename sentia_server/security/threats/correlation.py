@@ -22,7 +22,7 @@ SEVERITY_WEIGHTS: Mapping[str, int] = {
 
 
 class ThreatLevel(IntEnum):
-    """Ordered levels; the integer is the value of the `sentia_threat_level` gauge."""
+    """Ordered levels; the integer is the value of the `sentia_mcp_threat_level` gauge."""
 
     NONE = 0
     LOW = 1

@@ -10,12 +10,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import structlog
-from prometheus_client import CollectorRegistry
 
 from sentia_server.auth.principal import Principal
 from sentia_server.observability.context import request_id_var
+from sentia_server.observability.metrics import SecurityMetrics
 from sentia_server.security.client import client_address_var
-from sentia_server.security.metrics import SecurityMetrics
 from sentia_server.security.threats.behaviour import Clock, Cooldown, DistinctCounter, WindowCounter
 from sentia_server.security.threats.correlation import ThreatLevel, threat_level
 from sentia_server.security.threats.detector import Finding, inspect
@@ -55,9 +54,9 @@ class SecurityMonitor:
         self._last_level = ThreatLevel.NONE
 
     @classmethod
-    def build(cls, database: Database, settings: ThreatSettings, registry: CollectorRegistry) -> SecurityMonitor:
-        """A monitor storing events in `database` and registering its metrics in `registry`."""
-        return cls(SecurityEventStore(database), settings, SecurityMetrics(registry))
+    def build(cls, database: Database, settings: ThreatSettings, metrics: SecurityMetrics) -> SecurityMonitor:
+        """A monitor storing events in `database` and counting them in `metrics`."""
+        return cls(SecurityEventStore(database), settings, metrics)
 
     async def record(self, event: SecurityEventRecord) -> None:
         """Count, log and store one event."""

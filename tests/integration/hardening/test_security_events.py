@@ -10,9 +10,9 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from sentia_server.auth.principal import AuthMethod, Principal, Role
+from sentia_server.observability.metrics import SecurityMetrics
 from sentia_server.runtime import Runtime
 from sentia_server.security.client import client_address_var
-from sentia_server.security.metrics import SecurityMetrics
 from sentia_server.security.threats import monitor as monitor_module
 from sentia_server.security.threats.correlation import ThreatLevel
 from sentia_server.security.threats.monitor import SecurityMonitor
@@ -43,7 +43,7 @@ def build(runtime: Runtime, clock: Clock | None = None, **thresholds: int) -> Se
 
 def count(monitor: SecurityMonitor, event_type: str, severity: str) -> float | None:
     return monitor.metrics.registry.get_sample_value(
-        "sentia_security_events_total", {"type": event_type, "severity": severity}
+        "sentia_mcp_security_events_total", {"type": event_type, "severity": severity}
     )
 
 
@@ -158,7 +158,7 @@ async def test_the_threat_level_counts_recent_events_and_sets_the_gauge(runtime:
     for _ in range(4):
         await monitor.record(SecurityEventRecord(event_type="xss", severity="high"))
     assert await monitor.current_level() is ThreatLevel.HIGH
-    assert monitor.metrics.registry.get_sample_value("sentia_threat_level") == 3
+    assert monitor.metrics.registry.get_sample_value("sentia_mcp_threat_level") == 3
 
 
 async def test_the_last_level_is_kept_when_the_database_does_not_answer(runtime: Runtime, monkeypatch):
@@ -198,5 +198,7 @@ async def test_inspection_failures_never_reach_the_caller(runtime: Runtime, monk
 
 async def test_the_runtime_builds_a_monitor_that_uses_its_metrics_registry(runtime: Runtime):
     await runtime.security.record(SecurityEventRecord(event_type="xss", severity="low"))
-    sample = runtime.metrics.get_sample_value("sentia_security_events_total", {"type": "xss", "severity": "low"})
+    sample = runtime.metrics.registry.get_sample_value(
+        "sentia_mcp_security_events_total", {"type": "xss", "severity": "low"}
+    )
     assert sample == 1

@@ -13,6 +13,7 @@ import openai
 import pytest
 import structlog
 from mcp.server.mcpserver.exceptions import ToolError
+from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sentia_server.ai.exchange import Answer, AnthropicExchange, Prompt, _from_chat, _from_tool
@@ -30,6 +31,7 @@ from sentia_server.integrations.openai import ChatAnswer
 from sentia_server.integrations.openai import client as openai_client
 from sentia_server.integrations.openai import errors as openai_errors
 from sentia_server.integrations.settings import AnthropicSettings, ModelPrice, OpenAISettings
+from sentia_server.observability.metrics import ServerMetrics
 
 REQUEST = httpx2.Request("POST", "https://api.test/v1/x")
 
@@ -172,10 +174,14 @@ async def test_usage_that_cannot_be_recorded_is_logged_not_raised():
         def session(self) -> None:
             raise ConnectionError("database down")
 
-    runtime = cast(Any, SimpleNamespace(database=Broken()))
+    metrics = ServerMetrics(CollectorRegistry())
+    runtime = cast(Any, SimpleNamespace(database=Broken(), metrics=metrics))
     caller = AiCaller(runtime=runtime, tool="t", tenant="acme", subject="s", request_id=None)
     tally = UsageTally("openai", OpenAISettings(api_key="k"), attempts=1, input_tokens=5, output_tokens=1)
     with structlog.testing.capture_logs() as logs:
         await record_usage(caller, tally, "success")
     assert [entry["event"] for entry in logs] == ["ai call priced at 0: no price configured", "ai usage not recorded"]
     assert logs[1]["error_type"] == "ConnectionError"
+    labels = {"provider": "openai", "model": tally.settings.model}
+    assert metrics.registry.get_sample_value("sentia_mcp_ai_tokens_total", {**labels, "direction": "input"}) == 5
+    assert metrics.registry.get_sample_value("sentia_mcp_ai_cost_usd_total", labels) == 0

@@ -41,7 +41,7 @@ def test_the_python_samples_run():
 def test_the_prometheus_sample_is_valid_yaml_for_the_metrics_path():
     [sample] = [body for language, body in _FENCE.findall(section("## Threat detection")) if language == "yaml"]
     [job] = yaml.safe_load(sample)["scrape_configs"]
-    assert job["metrics_path"] == "/metrics"
+    assert job["metrics_path"] == "/api/metrics/prometheus"
 
 
 def test_every_setting_named_exists():

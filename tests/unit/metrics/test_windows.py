@@ -1,0 +1,50 @@
+"""Percentiles over a sliding window: nearest rank, old samples dropped, memory bounded."""
+
+from __future__ import annotations
+
+import pytest
+
+from sentia_server.observability.windows import DurationSummary, DurationWindows, percentile, summarize
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(("rank", "expected"), [(50, 50.0), (95, 95.0), (99, 99.0), (100, 100.0), (1, 1.0), (0, 1.0)])
+def test_nearest_rank_percentiles_of_one_to_a_hundred(rank: int, expected: float):
+    assert percentile([float(n) for n in range(1, 101)], rank) == expected
+
+
+def test_a_summary_is_in_milliseconds_and_none_without_samples():
+    assert summarize([]) is None
+    assert summarize([0.2, 0.1, 0.3]) == DurationSummary(count=3, p50_ms=200.0, p95_ms=300.0, p99_ms=300.0)
+
+
+def test_samples_older_than_the_window_no_longer_count():
+    clock = Clock()
+    windows = DurationWindows(60, clock=clock)
+    windows.add("a", 1.0)
+    clock.now += 30
+    windows.add("a", 0.5)
+    windows.add("b", 0.25)
+    assert windows.overall() == DurationSummary(count=3, p50_ms=500.0, p95_ms=1000.0, p99_ms=1000.0)
+    clock.now += 31  # the first sample is now 61 s old
+    assert windows.per_key() == {
+        "a": DurationSummary(count=1, p50_ms=500.0, p95_ms=500.0, p99_ms=500.0),
+        "b": DurationSummary(count=1, p50_ms=250.0, p95_ms=250.0, p99_ms=250.0),
+    }
+    clock.now += 60
+    assert windows.per_key() == {}
+    assert windows.overall() is None
+
+
+def test_each_key_keeps_at_most_max_samples():
+    windows = DurationWindows(60, max_samples=3, clock=Clock())
+    for seconds in (9.0, 1.0, 2.0, 3.0):
+        windows.add("a", seconds)
+    assert windows.per_key()["a"] == DurationSummary(count=3, p50_ms=2000.0, p95_ms=3000.0, p99_ms=3000.0)
