@@ -7,7 +7,7 @@ REPORTS := reports
 PYTEST_ARGS ?=
 SIMULATOR_PORT ?= 8900
 
-.PHONY: run test gates venv clean
+.PHONY: run test gates consumer venv clean
 
 venv: $(INSTALLED)
 
@@ -36,6 +36,10 @@ test: $(INSTALLED)
 gates: $(INSTALLED)
 	$(BIN)/quality-gates --produce-only --skip tests,coverage
 	$(BIN)/quality-gates --from-reports $(REPORTS)
+
+# The consumer example's tests and gates against the sentia wheel built from this checkout, in a fresh venv.
+consumer:
+	PYTHON=$(PYTHON) examples/consumer/run.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(REPORTS) htmlcov
