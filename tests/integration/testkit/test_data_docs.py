@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from support.doc_samples import section_samples
 
 pytest_plugins = ["pytester"]
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "testkit.md"
 SECTION = "## Generate manufacturing data"
 
 
 def samples() -> list[str]:
-    text = DOC.read_text()
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    section = text[start : following if following != -1 else len(text)]
-    return re.findall(r"^```python\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    return section_samples(SECTION)
 
 
 def test_the_section_has_samples():

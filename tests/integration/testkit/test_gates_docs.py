@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import yaml
+from support.doc_samples import section_samples
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "testkit.md"
 SECTION = "## Gate your pull requests"
 BIN = Path(sys.executable).parent
 
@@ -60,11 +59,7 @@ def discount(amount: int, percent: int) -> int:
 
 
 def samples(language: str) -> list[str]:
-    text = DOC.read_text()
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    section = text[start : following if following != -1 else len(text)]
-    return re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    return section_samples(SECTION, language)
 
 
 def commands() -> list[str]:

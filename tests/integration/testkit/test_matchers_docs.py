@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
+from support.doc_samples import section_samples
 
 pytest_plugins = ["pytester"]
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "testkit.md"
 SECTION = "## Check a manufacturing order"
 
 
 def samples() -> list[str]:
-    text = DOC.read_text()
-    start = text.index(SECTION)
-    following = text.find("\n## ", start + len(SECTION))
-    section = text[start : following if following != -1 else len(text)]
-    return re.findall(r"^```python\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+    return section_samples(SECTION)
 
 
 def test_the_section_has_samples():
@@ -48,11 +41,8 @@ def test_order():
 
 
 def test_the_failure_shown_is_what_pytest_prints(pytester: pytest.Pytester):
-    text = DOC.read_text()
-    section = text[text.index(SECTION) :]
-    shown = re.search(r"^```text\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
-    assert shown is not None
+    [shown] = section_samples(SECTION, "text")
     pytester.makepyfile(test_failing=FAILING_ORDER)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines([line.replace("...", "*") for line in shown.group(1).splitlines()])
+    result.stdout.fnmatch_lines([line.replace("...", "*") for line in shown.splitlines()])
