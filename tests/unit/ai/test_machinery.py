@@ -11,7 +11,6 @@ import anthropic
 import httpx2
 import openai
 import pytest
-import structlog
 from mcp.server.mcpserver.exceptions import ToolError
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -168,8 +167,27 @@ def test_an_ai_tool_reads_only_what_its_caller_may():
         require(cast(Any, SimpleNamespace(principal=viewer)), Permission.FINANCIAL_READ, "Xero reports")
 
 
+class _RecordingLog:
+    """Stands in for the module's structlog logger, which may already be bound and cached by an earlier test's
+    logging configuration (so structlog.testing.capture_logs would not see its events)."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    def warning(self, event: str, **values: Any) -> None:
+        self.entries.append({"event": event, "level": "warning", **values})
+
+    def error(self, event: str, **values: Any) -> None:
+        self.entries.append({"event": event, "level": "error", **values})
+
+
 @pytest.mark.anyio
-async def test_usage_that_cannot_be_recorded_is_logged_not_raised():
+async def test_usage_that_cannot_be_recorded_is_logged_not_raised(monkeypatch):
+    from sentia_server.ai import usage as usage_module
+
+    recorder = _RecordingLog()
+    monkeypatch.setattr(usage_module, "log", recorder)
+
     class Broken:
         def session(self) -> None:
             raise ConnectionError("database down")
@@ -178,8 +196,8 @@ async def test_usage_that_cannot_be_recorded_is_logged_not_raised():
     runtime = cast(Any, SimpleNamespace(database=Broken(), metrics=metrics))
     caller = AiCaller(runtime=runtime, tool="t", tenant="acme", subject="s", request_id=None)
     tally = UsageTally("openai", OpenAISettings(api_key="k"), attempts=1, input_tokens=5, output_tokens=1)
-    with structlog.testing.capture_logs() as logs:
-        await record_usage(caller, tally, "success")
+    await record_usage(caller, tally, "success")
+    logs = recorder.entries
     assert [entry["event"] for entry in logs] == ["ai call priced at 0: no price configured", "ai usage not recorded"]
     assert logs[1]["error_type"] == "ConnectionError"
     labels = {"provider": "openai", "model": tally.settings.model}
