@@ -21,7 +21,8 @@ from sentia_server.auth.key_admin import KeyAdministration, cli_actor
 from sentia_server.auth.principal import Principal, Role
 from sentia_server.cli_backup import backup
 from sentia_server.config import Environment, Settings
-from sentia_server.healthcheck import render_text, run_healthcheck
+from sentia_server.healthcheck import emit as emit_healthcheck
+from sentia_server.healthcheck import run_healthcheck
 from sentia_server.observability.logging import configure_logging
 from sentia_server.runtime import Runtime, StartupError, open_runtime
 from sentia_server.security.encryption import KEY_FILE_VARIABLE, KEYS_VARIABLE, write_key_file
@@ -304,16 +305,7 @@ def healthcheck(url: str | None, timeout: float, as_json: bool) -> None:
     settings = load_settings()
     base = (url or settings.resolved_public_url).rstrip("/")
     report = asyncio.run(run_healthcheck(settings, base, timeout))
-    if as_json:
-        click.echo(json.dumps(report.as_dict()))
-    else:
-        verdict, problems = render_text(report, base)
-        for line in problems:
-            click.echo(line, err=True)
-        for line in verdict:
-            click.echo(line)
-    if report.status == "failed":
-        sys.exit(1)
+    sys.exit(emit_healthcheck(report, base, as_json=as_json, echo=click.echo))
 
 
 @main.command()

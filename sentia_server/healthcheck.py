@@ -9,8 +9,9 @@ from memory), as in `/health/ready`. Every check is bounded by the timeout and t
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -214,3 +215,17 @@ def render_text(report: HealthcheckReport, base_url: str) -> tuple[list[str], li
     ]
     verdict = [] if report.status == "failed" else [f"{report.status}: {base_url}"]
     return verdict, problems
+
+
+def emit(report: HealthcheckReport, base_url: str, *, as_json: bool, echo: Callable[..., None]) -> int:
+    """Print the report (JSON, or one line per problem on stderr and the verdict on stdout) and return the exit
+    status: 1 when a check failed, else 0. `echo` is click.echo (with its `err` keyword)."""
+    if as_json:
+        echo(json.dumps(report.as_dict()))
+    else:
+        verdict, problems = render_text(report, base_url)
+        for line in problems:
+            echo(line, err=True)
+        for line in verdict:
+            echo(line)
+    return 1 if report.status == "failed" else 0

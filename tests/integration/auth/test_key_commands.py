@@ -177,3 +177,19 @@ def test_the_actor_names_the_os_user_or_says_unknown(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr("getpass.getuser", no_user)
     assert cli_actor() == "cli:unknown"
+
+
+def test_token_refuses_to_mint_in_production(cli):
+    result = cli(
+        "token",
+        "--subject",
+        "x",
+        "--role",
+        "admin",
+        SENTIA_ENVIRONMENT="production",
+        SENTIA_JWT_SECRET="Zq8vN3xK7pW2mR9tY4bH6cJ1fL5sD0gA8eU3iO7nM2w",
+        SENTIA_API_KEY_HASH_KEY="hK4nP9sW2xQ7vB5mT1cR8yL3fJ6dG0aE9uZ2iN7oS4w",
+    )
+    assert result.exit_code == 1
+    assert "refusing to mint tokens in production; use your identity provider" in result.stderr
+    assert result.stdout == ""

@@ -199,3 +199,42 @@ def test_the_report_verdict_and_its_lines():
             "disk": {"status": "ok", "detail": "plenty"},
         },
     }
+
+
+class _Echo:
+    """Collects what click.echo would print, split by stream."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.err: list[str] = []
+
+    def __call__(self, line: str, err: bool = False) -> None:
+        (self.err if err else self.out).append(line)
+
+
+def test_emit_prints_problems_on_stderr_and_the_verdict_on_stdout():
+    from sentia_server.healthcheck import HealthcheckReport, emit
+
+    degraded = HealthcheckReport(
+        (CheckResult("cache", "degraded", "Redis did not answer"), CheckResult("disk", "ok", ""))
+    )
+    echo = _Echo()
+    assert emit(degraded, BASE, as_json=False, echo=echo) == 0
+    assert (echo.out, echo.err) == ([f"degraded: {BASE}"], ["degraded: cache: Redis did not answer"])
+    failed = HealthcheckReport((CheckResult("disk", "failed", "3 MB free"),))
+    echo = _Echo()
+    assert emit(failed, BASE, as_json=False, echo=echo) == 1
+    assert (echo.out, echo.err) == ([], ["unhealthy: disk: 3 MB free"])
+
+
+def test_emit_prints_one_json_object_with_every_check():
+    from sentia_server.healthcheck import HealthcheckReport, emit
+
+    report = HealthcheckReport((CheckResult("disk", "failed", "3 MB free"), CheckResult("memory", "ok", "12%")))
+    echo = _Echo()
+    assert emit(report, BASE, as_json=True, echo=echo) == 1
+    assert echo.err == []
+    assert json.loads(echo.out[0]) == {
+        "status": "failed",
+        "checks": {"disk": {"status": "failed", "detail": "3 MB free"}, "memory": {"status": "ok", "detail": "12%"}},
+    }
