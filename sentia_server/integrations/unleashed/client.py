@@ -144,6 +144,24 @@ class UnleashedClient:
             return found[0] if found else None
         return _parse(TypeAdapter(resource.model), body, resource.path, response)
 
+    async def page_or_one(
+        self,
+        resource: Resource[ItemT],
+        guid: str | None,
+        *,
+        page: int,
+        page_size: int,
+        filters: Mapping[str, FilterValue],
+        guid_filters: Mapping[str, FilterValue] | None = None,
+    ) -> Page[ItemT]:
+        """The item `guid` as a page of one (or of none, when Unleashed has no such item) if a guid is given, else
+        the page of items matching `filters`: the two ways every list tool finds what it reports on."""
+        if guid is None:
+            return await self.page(resource, page=page, page_size=page_size, filters=filters)
+        one = await self.one(resource, guid, filters=guid_filters)
+        items = [one] if one is not None else []
+        return Page(items, 1, page_size, len(items), 1 if items else 0)
+
     async def everything(
         self,
         resource: Resource[ItemT],

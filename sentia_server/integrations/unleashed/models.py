@@ -187,70 +187,58 @@ class Assembly(UnleashedModel):
     last_modified_on: UnleashedDate = None
 
 
-class PurchaseOrderLine(UnleashedModel):
+class OrderLine(UnleashedModel):
+    """What a purchase order line and a sales order line have in common."""
+
     guid: str | None = None
     line_number: int | None = None
     product: ProductRef
     order_quantity: Decimal
-    receipt_quantity: Decimal | None = None
     unit_price: Decimal | None = None
     line_total: Decimal | None = None
     line_tax: Decimal | None = None
+
+
+class Order(UnleashedModel):
+    """What a purchase order and a sales order have in common: number, status, dates, warehouse and totals."""
+
+    guid: str
+    order_number: str
+    order_status: str
+    custom_order_status: str | None = None
+    order_date: UnleashedDate = None
+    required_date: UnleashedDate = None
+    completed_date: UnleashedDate = None
+    warehouse: WarehouseRef | None = None
+    currency: Currency | None = None
+    exchange_rate: Decimal | None = None
+    sub_total: Decimal = Decimal(0)
+    tax_total: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)
+    comments: str | None = None
+    last_modified_on: UnleashedDate = None
+
+
+class PurchaseOrderLine(OrderLine):
+    receipt_quantity: Decimal | None = None
     delivery_date: UnleashedDate = None
 
 
-class PurchaseOrder(UnleashedModel):
-    guid: str
-    order_number: str
-    order_status: str
-    custom_order_status: str | None = None
-    order_date: UnleashedDate = None
-    required_date: UnleashedDate = None
+class PurchaseOrder(Order):
     received_date: UnleashedDate = None
-    completed_date: UnleashedDate = None
     supplier: SupplierRef
     supplier_ref: str | None = None
-    warehouse: WarehouseRef | None = None
-    currency: Currency | None = None
-    exchange_rate: Decimal | None = None
-    sub_total: Decimal = Decimal(0)
-    tax_total: Decimal = Decimal(0)
-    total: Decimal = Decimal(0)
-    comments: str | None = None
     purchase_order_lines: list[PurchaseOrderLine] = Field(default_factory=list)
-    last_modified_on: UnleashedDate = None
 
 
-class SalesOrderLine(UnleashedModel):
-    guid: str | None = None
-    line_number: int | None = None
-    product: ProductRef
-    order_quantity: Decimal
-    unit_price: Decimal | None = None
-    line_total: Decimal | None = None
-    line_tax: Decimal | None = None
+class SalesOrderLine(OrderLine):
     average_landed_price_at_time_of_sale: Decimal | None = None
 
 
-class SalesOrder(UnleashedModel):
-    guid: str
-    order_number: str
-    order_status: str
-    custom_order_status: str | None = None
-    order_date: UnleashedDate = None
-    required_date: UnleashedDate = None
-    completed_date: UnleashedDate = None
+class SalesOrder(Order):
     customer: CustomerRef
     customer_ref: str | None = None
-    warehouse: WarehouseRef | None = None
-    currency: Currency | None = None
-    exchange_rate: Decimal | None = None
-    sub_total: Decimal = Decimal(0)
-    tax_total: Decimal = Decimal(0)
-    total: Decimal = Decimal(0)
-    comments: str | None = None
     sales_order_lines: list[SalesOrderLine] = Field(default_factory=list)
-    last_modified_on: UnleashedDate = None
 
 
 class Address(UnleashedModel):

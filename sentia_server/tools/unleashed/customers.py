@@ -167,30 +167,25 @@ async def get_customers(params: CustomersInput, ctx: ToolContext) -> CustomerLis
     """List customers by code, name, text, email, currency, type or change time, one page at a time, with terms,
     addresses and contacts; optionally each customer's order history from its sales orders."""
     client = unleashed_client(ctx)
-    if params.customer_guid is not None:
-        one = await client.one(
-            CUSTOMERS, params.customer_guid, filters={"includeAllContacts": params.include_all_contacts or None}
-        )
-        items = [one] if one is not None else []
-        found: Page[Customer] = Page(items, 1, params.page_size, len(items), 1 if items else 0)
-    else:
-        found = await client.page(
-            CUSTOMERS,
-            page=params.page,
-            page_size=params.page_size,
-            filters={
-                "customerCode": params.customer_code,
-                "customerName": params.customer_name,
-                "customer": params.search,
-                "contactEmail": params.contact_email,
-                "currency": params.currency,
-                "customerType": params.customer_type,
-                "includeObsolete": params.include_obsolete or None,
-                "includeAllContacts": params.include_all_contacts or None,
-                "modifiedSince": params.modified_since,
-                "orderBy": None if params.order_by == "CustomerCode" else params.order_by,
-            },
-        )
+    found: Page[Customer] = await client.page_or_one(
+        CUSTOMERS,
+        params.customer_guid,
+        page=params.page,
+        page_size=params.page_size,
+        filters={
+            "customerCode": params.customer_code,
+            "customerName": params.customer_name,
+            "customer": params.search,
+            "contactEmail": params.contact_email,
+            "currency": params.currency,
+            "customerType": params.customer_type,
+            "includeObsolete": params.include_obsolete or None,
+            "includeAllContacts": params.include_all_contacts or None,
+            "modifiedSince": params.modified_since,
+            "orderBy": None if params.order_by == "CustomerCode" else params.order_by,
+        },
+        guid_filters={"includeAllContacts": params.include_all_contacts or None},
+    )
     customers = [customer_out(c, params) for c in found.items]
     notes: list[str] = []
     if params.include_order_history and customers:

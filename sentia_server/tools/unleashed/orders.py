@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import Field
 
+from sentia_server.integrations.unleashed.models import Order
 from sentia_server.tools.registry import ToolOutput
-from sentia_server.tools.unleashed.common import day_of, money
+from sentia_server.tools.unleashed.common import day_of, money, number, warehouse_ref
 
 ZERO = Decimal(0)
 
@@ -35,6 +37,27 @@ def overdue_days(required: datetime | None, open_order: bool, as_of: date) -> in
     if not open_order or due is None or as_of <= due:
         return None
     return (as_of - due).days
+
+
+def order_fields(order: Order, *, open_order: bool, as_of: date) -> dict[str, Any]:
+    """The fields a purchase order and a sales order report alike; `open_order` says whether it can be overdue."""
+    return {
+        "guid": order.guid,
+        "number": order.order_number,
+        "status": order.order_status,
+        "custom_status": order.custom_order_status,
+        "warehouse": warehouse_ref(order.warehouse),
+        "order_date": day_of(order.order_date),
+        "required_date": day_of(order.required_date),
+        "completed_date": day_of(order.completed_date),
+        "currency": order.currency.currency_code if order.currency else None,
+        "exchange_rate": number(order.exchange_rate),
+        "sub_total": money(order.sub_total) or 0.0,
+        "tax_total": money(order.tax_total) or 0.0,
+        "total": money(order.total) or 0.0,
+        "days_overdue": overdue_days(order.required_date, open_order, as_of),
+        "comments": order.comments,
+    }
 
 
 def summary(orders: Iterable[tuple[str, str, Decimal, Decimal, Decimal, bool]]) -> OrderSummary:

@@ -177,24 +177,20 @@ async def get_production_orders(params: ProductionOrdersInput, ctx: ToolContext)
     counts the page's assemblies by status."""
     client = unleashed_client(ctx)
     as_of = params.as_of or utc_today()
-    if params.assembly_guid is not None:
-        one = await client.one(ASSEMBLIES, params.assembly_guid)
-        items = [one] if one is not None else []
-        found: Page[Assembly] = Page(items, 1, params.page_size, len(items), 1 if items else 0)
-    else:
-        found = await client.page(
-            ASSEMBLIES,
-            page=params.page,
-            page_size=params.page_size,
-            filters={
-                "assemblyNumber": params.assembly_number,
-                "assemblyStatus": params.statuses,
-                "customAssemblyStatus": params.custom_statuses,
-                "startDate": params.created_from,
-                "endDate": params.created_to,
-                "modifiedSince": params.modified_since,
-            },
-        )
+    found: Page[Assembly] = await client.page_or_one(
+        ASSEMBLIES,
+        params.assembly_guid,
+        page=params.page,
+        page_size=params.page_size,
+        filters={
+            "assemblyNumber": params.assembly_number,
+            "assemblyStatus": params.statuses,
+            "customAssemblyStatus": params.custom_statuses,
+            "startDate": params.created_from,
+            "endDate": params.created_to,
+            "modifiedSince": params.modified_since,
+        },
+    )
     assemblies = [assembly_out(a, as_of, lines=params.include_lines) for a in found.items]
     summary = summarise(assemblies)
     listed = [a for a in assemblies if a.late] if params.late_only else assemblies

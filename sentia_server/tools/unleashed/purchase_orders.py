@@ -31,9 +31,8 @@ from sentia_server.tools.unleashed.common import (
     product_ref,
     unleashed_client,
     utc_today,
-    warehouse_ref,
 )
-from sentia_server.tools.unleashed.orders import ZERO, OrderSummary, check_ranges, overdue_days, summary
+from sentia_server.tools.unleashed.orders import ZERO, OrderSummary, check_ranges, order_fields, summary
 
 PurchaseStatus = Literal["Unapproved", "Parked", "Placed", "Costed", "Receipted", "Complete", "Deleted"]
 AWAITING_RECEIPT = frozenset({"Unapproved", "Parked", "Placed", "Costed"})
@@ -114,25 +113,11 @@ class PurchaseOrderList(ToolOutput):
 
 def purchase_order_out(order: PurchaseOrder, as_of: date, *, lines: bool) -> PurchaseOrderOut:
     return PurchaseOrderOut(
-        guid=order.guid,
-        number=order.order_number,
-        status=order.order_status,
-        custom_status=order.custom_order_status,
+        **order_fields(order, open_order=order.order_status in AWAITING_RECEIPT, as_of=as_of),
         supplier_code=order.supplier.supplier_code,
         supplier_name=order.supplier.supplier_name,
         supplier_reference=order.supplier_ref,
-        warehouse=warehouse_ref(order.warehouse),
-        order_date=day_of(order.order_date),
-        required_date=day_of(order.required_date),
         received_date=day_of(order.received_date),
-        completed_date=day_of(order.completed_date),
-        currency=order.currency.currency_code if order.currency else None,
-        exchange_rate=number(order.exchange_rate),
-        sub_total=money(order.sub_total) or 0.0,
-        tax_total=money(order.tax_total) or 0.0,
-        total=money(order.total) or 0.0,
-        days_overdue=overdue_days(order.required_date, order.order_status in AWAITING_RECEIPT, as_of),
-        comments=order.comments,
         lines=[
             PurchaseLineOut(
                 line_number=line.line_number,
@@ -163,29 +148,25 @@ async def get_purchase_orders(params: PurchaseOrdersInput, ctx: ToolContext) -> 
     (ordered, received, outstanding), totals per currency and which orders are past their required date."""
     client = unleashed_client(ctx)
     as_of = params.as_of or utc_today()
-    if params.order_guid is not None:
-        one = await client.one(PURCHASE_ORDERS, params.order_guid)
-        items = [one] if one is not None else []
-        found: Page[PurchaseOrder] = Page(items, 1, params.page_size, len(items), 1 if items else 0)
-    else:
-        found = await client.page(
-            PURCHASE_ORDERS,
-            page=params.page,
-            page_size=params.page_size,
-            filters={
-                "orderNumber": params.order_number,
-                "orderStatus": params.statuses,
-                "customOrderStatus": params.custom_statuses,
-                "supplierCode": params.supplier_code,
-                "supplierId": params.supplier_guid,
-                "warehouseCode": params.warehouse_code,
-                "startDate": params.order_date_from,
-                "endDate": params.order_date_to,
-                "completedAfter": params.completed_after,
-                "completedBefore": params.completed_before,
-                "modifiedSince": params.modified_since,
-            },
-        )
+    found: Page[PurchaseOrder] = await client.page_or_one(
+        PURCHASE_ORDERS,
+        params.order_guid,
+        page=params.page,
+        page_size=params.page_size,
+        filters={
+            "orderNumber": params.order_number,
+            "orderStatus": params.statuses,
+            "customOrderStatus": params.custom_statuses,
+            "supplierCode": params.supplier_code,
+            "supplierId": params.supplier_guid,
+            "warehouseCode": params.warehouse_code,
+            "startDate": params.order_date_from,
+            "endDate": params.order_date_to,
+            "completedAfter": params.completed_after,
+            "completedBefore": params.completed_before,
+            "modifiedSince": params.modified_since,
+        },
+    )
     orders = [purchase_order_out(o, as_of, lines=params.include_lines) for o in found.items]
     totals = summary(
         (

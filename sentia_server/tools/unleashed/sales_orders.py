@@ -23,7 +23,6 @@ from sentia_server.tools.unleashed.common import (
     PageSize,
     ProductRefOut,
     WarehouseRefOut,
-    day_of,
     group,
     money,
     number,
@@ -31,9 +30,8 @@ from sentia_server.tools.unleashed.common import (
     product_ref,
     unleashed_client,
     utc_today,
-    warehouse_ref,
 )
-from sentia_server.tools.unleashed.orders import OrderSummary, check_ranges, overdue_days, summary
+from sentia_server.tools.unleashed.orders import OrderSummary, check_ranges, order_fields, summary
 
 SalesStatus = Literal["Parked", "Placed", "Backordered", "Completed", "Deleted"]
 NOT_SHIPPED = frozenset({"Parked", "Placed", "Backordered"})
@@ -161,24 +159,10 @@ def sales_order_out(order: SalesOrder, as_of: date, params: SalesOrdersInput) ->
         for line, figure in zip(order.sales_order_lines, figures, strict=True)
     ]
     return SalesOrderOut(
-        guid=order.guid,
-        number=order.order_number,
-        status=order.order_status,
-        custom_status=order.custom_order_status,
+        **order_fields(order, open_order=order.order_status in NOT_SHIPPED, as_of=as_of),
         customer_code=order.customer.customer_code,
         customer_name=order.customer.customer_name,
         customer_reference=order.customer_ref,
-        warehouse=warehouse_ref(order.warehouse),
-        order_date=day_of(order.order_date),
-        required_date=day_of(order.required_date),
-        completed_date=day_of(order.completed_date),
-        currency=order.currency.currency_code if order.currency else None,
-        exchange_rate=number(order.exchange_rate),
-        sub_total=money(order.sub_total) or 0.0,
-        tax_total=money(order.tax_total) or 0.0,
-        total=money(order.total) or 0.0,
-        days_overdue=overdue_days(order.required_date, order.order_status in NOT_SHIPPED, as_of),
-        comments=order.comments,
         margin=margin_of(sum((f[0] for f in known), Decimal(0)), sum((f[1] for f in known), Decimal(0)))
         if params.include_margin and known
         else None,
@@ -198,29 +182,25 @@ async def get_sales_orders(params: SalesOrdersInput, ctx: ToolContext) -> SalesO
     optional gross margins, totals per currency and which orders are past their required date."""
     client = unleashed_client(ctx)
     as_of = params.as_of or utc_today()
-    if params.order_guid is not None:
-        one = await client.one(SALES_ORDERS, params.order_guid)
-        items = [one] if one is not None else []
-        found: Page[SalesOrder] = Page(items, 1, params.page_size, len(items), 1 if items else 0)
-    else:
-        found = await client.page(
-            SALES_ORDERS,
-            page=params.page,
-            page_size=params.page_size,
-            filters={
-                "orderNumber": params.order_number,
-                "orderStatus": params.statuses,
-                "customOrderStatus": params.custom_statuses,
-                "customerCode": params.customer_code,
-                "customerId": params.customer_guids,
-                "warehouseCode": params.warehouse_code,
-                "startDate": params.order_date_from,
-                "endDate": params.order_date_to,
-                "completedAfter": params.completed_after,
-                "completedBefore": params.completed_before,
-                "modifiedSince": params.modified_since,
-            },
-        )
+    found: Page[SalesOrder] = await client.page_or_one(
+        SALES_ORDERS,
+        params.order_guid,
+        page=params.page,
+        page_size=params.page_size,
+        filters={
+            "orderNumber": params.order_number,
+            "orderStatus": params.statuses,
+            "customOrderStatus": params.custom_statuses,
+            "customerCode": params.customer_code,
+            "customerId": params.customer_guids,
+            "warehouseCode": params.warehouse_code,
+            "startDate": params.order_date_from,
+            "endDate": params.order_date_to,
+            "completedAfter": params.completed_after,
+            "completedBefore": params.completed_before,
+            "modifiedSince": params.modified_since,
+        },
+    )
     orders = [sales_order_out(o, as_of, params) for o in found.items]
     totals = summary(
         (o.status, o.currency or "unknown", raw.sub_total, raw.tax_total, raw.total, o.days_overdue is not None)

@@ -144,21 +144,17 @@ async def get_suppliers(params: SuppliersInput, ctx: ToolContext) -> SupplierLis
     """List suppliers by code, email or change time, one page at a time, with currency, payment terms, lead time
     and addresses; optionally their delivery record (on-time receipts, days to receive, open orders)."""
     client = unleashed_client(ctx)
-    if params.supplier_guid is not None:
-        one = await client.one(SUPPLIERS, params.supplier_guid)
-        items = [one] if one is not None else []
-        found: Page[Supplier] = Page(items, 1, params.page_size, len(items), 1 if items else 0)
-    else:
-        found = await client.page(
-            SUPPLIERS,
-            page=params.page,
-            page_size=params.page_size,
-            filters={
-                "supplierCode": params.supplier_code,
-                "contactEmail": params.contact_email,
-                "modifiedSince": params.modified_since,
-            },
-        )
+    found: Page[Supplier] = await client.page_or_one(
+        SUPPLIERS,
+        params.supplier_guid,
+        page=params.page,
+        page_size=params.page_size,
+        filters={
+            "supplierCode": params.supplier_code,
+            "contactEmail": params.contact_email,
+            "modifiedSince": params.modified_since,
+        },
+    )
     suppliers = [supplier_out(s) for s in found.items]
     notes: list[str] = []
     if params.include_performance and suppliers:
