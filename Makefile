@@ -6,8 +6,10 @@ INSTALLED := $(VENV)/.installed
 REPORTS := reports
 PYTEST_ARGS ?=
 SIMULATOR_PORT ?= 8900
+PROFILE ?= smoke
+LOCUST_ARGS ?=
 
-.PHONY: run test gates consumer venv clean
+.PHONY: run test load gates consumer venv clean
 
 venv: $(INSTALLED)
 
@@ -32,6 +34,11 @@ test: $(INSTALLED)
 	@$(BIN)/python -m coverage json -q -o $(REPORTS)/coverage.json
 	@echo "coverage (statements and branches): $$($(BIN)/python -m coverage report --format=total)%"
 
+# One load profile (smoke, steady, step, spike, stress, soak) against the local stack, rate limits raised; writes
+# reports/load_stats.csv (the load gate reads it), load.html, load_memory.csv. LOCUST_ARGS go to locust.
+load: $(INSTALLED)
+	$(BIN)/python scripts/load.py --profile $(PROFILE) --reports $(REPORTS) -- $(LOCUST_ARGS)
+
 # Every quality gate, from the reports `make test` wrote plus the analyzers run now.
 gates: $(INSTALLED)
 	$(BIN)/quality-gates --produce-only --skip tests,coverage
@@ -40,6 +47,12 @@ gates: $(INSTALLED)
 # The consumer example's tests and gates against the sentia wheel built from this checkout, in a fresh venv.
 consumer:
 	PYTHON=$(PYTHON) examples/consumer/run.sh
+
+# Throughput of the full server against a bare MCP SDK echo server, same machine, uvicorn settings and client;
+# prints both servers' calls/s and latency percentiles and their ratio, and writes reports/head_to_head.json.
+HEAD_TO_HEAD_ARGS ?=
+head-to-head: $(INSTALLED)
+	$(BIN)/python -m benchmarks.head_to_head $(HEAD_TO_HEAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache $(REPORTS) htmlcov
