@@ -82,7 +82,14 @@ def _shapes(points: int) -> list[_Shape]:
     return [HOLT, DAMPED, SEASONAL, DAMPED_SEASONAL]
 
 
+SMOOTHING_STARTS = ((0.1, 0.01, 0.01), (0.3, 0.05, 0.05))
+"""Starting smoothing weights (level, trend, season) tried besides statsmodels' own. The likelihood of a seasonal
+ETS has local optima, and which one L-BFGS-B reaches from a single start depends on the SciPy release (the backtests
+saw a seasonal fit worse than the plain trend it contains); the best of a few starts does not."""
+
+
 def _fit(ets_model: Any, series: Any, shape: _Shape) -> tuple[_Shape, Any]:
+    """The maximum-likelihood fit of one form: the best of statsmodels' default start and `SMOOTHING_STARTS`."""
     model = ets_model(
         series,
         error="add",
@@ -91,7 +98,20 @@ def _fit(ets_model: Any, series: Any, shape: _Shape) -> tuple[_Shape, Any]:
         seasonal="add" if shape.seasonal else None,
         seasonal_periods=SEASONAL_PERIOD if shape.seasonal else None,
     )
-    return shape, model.fit(disp=False)
+    names = list(model.param_names)
+    fits = [model.fit(disp=False)]
+    for weights in SMOOTHING_STARTS:
+        start = list(model.start_params)
+        for name, weight in zip(("smoothing_level", "smoothing_trend", "smoothing_seasonal"), weights, strict=True):
+            if name in names:
+                start[names.index(name)] = weight
+        fits.append(model.fit(start_params=start, disp=False))
+    return shape, max(fits, key=_log_likelihood)
+
+
+def _log_likelihood(fitted: Any) -> float:
+    value = float(fitted.llf)
+    return value if math.isfinite(value) else -math.inf
 
 
 def _criterion(candidate: tuple[_Shape, Any]) -> float:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+import anyio
 from pydantic import Field, model_validator
 
 from sentia_server.ai import periods
@@ -132,7 +133,9 @@ async def analyze_financial_data(params: FinancialAnalysisInput, ctx: ToolContex
     if params.include_forecast:
         series = [(period.period_end, period.revenue) for period in sorted(history, key=lambda p: p.period_end)]
         try:
-            projected = forecast(series, params.forecast_months, params.confidence_level)
+            projected = await anyio.to_thread.run_sync(
+                forecast, series, params.forecast_months, params.confidence_level
+            )  # CPU work: off the event loop
         except ForecastRefused as error:
             notes.append(f"no forecast: {error}")
     answer = await ai.write(

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -172,7 +173,12 @@ async def analyze_sales_performance(params: SalesPerformanceInput, ctx: ToolCont
     if not in_period:
         raise ToolError(f"{NAME}: no sales from {start} to {end} ({sources[0]}); nothing to analyse")
     currencies = [row.currency for row in figures.currencies]
-    forecasts = _forecasts(in_period, currencies, params, notes) if params.include_forecast else []
+    # Fitting forecasts takes CPU time: off the event loop, so other calls go on meanwhile.
+    forecasts = (
+        await anyio.to_thread.run_sync(_forecasts, in_period, currencies, params, notes)
+        if params.include_forecast
+        else []
+    )
     answer = await ai.write(
         Narrative,
         task=SCOPE_TASKS[params.analysis_scope],

@@ -11,6 +11,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Annotated, Literal
 
+import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, model_validator
 
@@ -164,7 +165,7 @@ async def data_analysis(params: DataAnalysisInput, ctx: ToolContext) -> DataAnal
     ai = AiTool.start(ctx, NAME, VENDOR)
     try:
         rows = _table(params)
-        figures = compute(params, rows)
+        figures = await anyio.to_thread.run_sync(compute, params, rows)  # a forecast fit is CPU work: off the loop
     except stats.TableError as error:
         raise ToolError(f"{NAME}: {error}") from None
     answer = await ai.write(

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Literal
 
+import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -156,7 +158,8 @@ async def forecasting(params: ForecastingInput, ctx: ToolContext) -> Forecasting
             notes += pull.notes
         while series and series[0][1] == 0 and source != "provided":
             series.pop(0)  # months before the first sale are not history
-        figures = forecast(series, params.horizon_months, params.confidence_level, non_negative=source != "provided")
+        fit = partial(forecast, non_negative=source != "provided")
+        figures = await anyio.to_thread.run_sync(fit, series, params.horizon_months, params.confidence_level)
     except ForecastRefused as error:
         raise ToolError(f"{NAME}: cannot forecast: {error}") from None
     answer = await ai.write(

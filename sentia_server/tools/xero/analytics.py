@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Literal
 
+import anyio
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import Field, model_validator
 
@@ -371,7 +373,8 @@ async def _forecast(
         series.pop(0)  # months before the first sale are not history
     periods = params.periods or 12
     try:
-        forecast = ets_forecast([float(value) for _, value in series], periods, confidence=params.confidence or 0.95)
+        fit = partial(ets_forecast, confidence=params.confidence or 0.95)  # CPU work: off the event loop
+        forecast = await anyio.to_thread.run_sync(fit, [float(value) for _, value in series], periods)
     except ForecastRefused as error:
         raise _refuse("forecast", f"{error} (monthly revenue from {start} to {end})") from None
     last = series[-1][0]

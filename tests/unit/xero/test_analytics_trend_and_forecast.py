@@ -101,8 +101,13 @@ class _Model:
         self.options = options
         # An undefined criterion for the damped form, as a fit with too many parameters for its history gives.
         self.aic = float("nan") if options.get("damped_trend") else 100.0
+        self.llf = float("nan") if options.get("damped_trend") else -48.0
+        self.param_names = ["smoothing_level", "smoothing_trend", "initial_level", "initial_trend"]
+        self.start_params = [0.5, 0.05, 1.0, 1.0]
+        self.starts: list[object] = []
 
-    def fit(self, disp: bool) -> _Model:
+    def fit(self, disp: bool, start_params: object = None) -> _Model:
+        self.starts.append(start_params)
         import warnings
 
         warnings.warn("Maximum Likelihood optimization failed to converge. Check mle_retvals", stacklevel=1)
@@ -145,3 +150,23 @@ def test_a_form_whose_criterion_is_undefined_never_wins(monkeypatch):
     result = ets_forecast([float(value) for value in range(1, 15)], 1)
     assert result.method.startswith("ETS(A,A,N)")
     assert "chosen by AIC among ETS(A,A,N), ETS(A,Ad,N)" in result.notes
+
+
+def test_each_form_is_fitted_from_several_starts_and_the_most_likely_fit_kept(monkeypatch):
+    import pandas
+
+    from sentia_server.analytics import forecast as module
+
+    made: list[_Model] = []
+
+    class Recording(_Model):
+        def __init__(self, series: object, **options: object) -> None:
+            super().__init__(series, **options)
+            made.append(self)
+
+    monkeypatch.setattr(module, "_statsmodels", lambda: (pandas, Recording))
+    Recording.mean = 21.0
+    ets_forecast([float(value) for value in range(1, 15)], 1)
+    holt = next(model for model in made if not model.options.get("damped_trend"))
+    # statsmodels' own start, then each of SMOOTHING_STARTS on the weights this form has (no seasonal weight here).
+    assert holt.starts == [None, [0.1, 0.01, 1.0, 1.0], [0.3, 0.05, 1.0, 1.0]]
