@@ -19,3 +19,9 @@ def tool_cache_key(tool: str, tenant: str, arguments: Mapping[str, Any]) -> str:
     """`tool:v1:<tenant>:<tool>:<sha256 of the canonical arguments>`; tenants never share an entry."""
     digest = hashlib.sha256(canonical_json(dict(arguments)).encode()).hexdigest()
     return f"tool:{KEY_VERSION}:{tenant}:{tool}:{digest}"
+
+
+def tool_result_key(tool: str, tenant: str, arguments: Mapping[str, Any], generation: str) -> str:
+    """The key of a read tool's cached result: its validated arguments under the tenant's write generation of the
+    tool's vendor, so that a write through that vendor makes every earlier entry unreachable."""
+    return tool_cache_key(tool, tenant, {"arguments": dict(arguments), "generation": generation})

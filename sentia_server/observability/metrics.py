@@ -114,6 +114,12 @@ class ServerMetrics:
         self.cache_misses = Counter(
             "sentia_mcp_cache_misses", "Cacheable tool calls not found in the cache, by TTL tier.", ["tier"], registry=r
         )
+        self.cache_coalesced = Counter(
+            "sentia_mcp_cache_coalesced",
+            "Cache misses that waited for an identical call already running instead of calling the tool, by TTL tier.",
+            ["tier"],
+            registry=r,
+        )
         self.ai_tokens = Counter(
             "sentia_mcp_ai_tokens",
             "AI model tokens used, by provider, configured model and direction (input, output).",
@@ -154,6 +160,10 @@ class ServerMetrics:
 
     def observe_cache(self, tier: str, *, hit: bool) -> None:
         (self.cache_hits if hit else self.cache_misses).labels(tier=tier).inc()
+
+    def observe_cache_coalesced(self, tier: str) -> None:
+        """A miss joined an identical call in flight (single-flight) and will share its outcome."""
+        self.cache_coalesced.labels(tier=tier).inc()
 
     def observe_ai_usage(
         self, provider: str, model: str, input_tokens: int, output_tokens: int, cost_usd: float

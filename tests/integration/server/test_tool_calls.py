@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from mcp import MCPError
 from mcp.server.mcpserver.exceptions import ToolError
@@ -9,7 +11,8 @@ from pydantic import Field
 
 from sentia_server.auth.permissions import Permission
 from sentia_server.auth.principal import Role
-from sentia_server.cache import CacheTier, tool_cache_key
+from sentia_server.cache import CacheTier
+from sentia_server.cache.keys import tool_result_key
 from sentia_server.mcp import default_registry
 from sentia_server.tools import system
 from sentia_server.tools.context import ToolContext
@@ -198,12 +201,13 @@ async def test_deliberate_tool_errors_reach_the_caller_and_are_audited(principal
 
 async def test_an_unreadable_cache_entry_is_recomputed(principal, connect, runtime):
     registry, calls = counting_registry()
-    key = tool_cache_key("test-count-stock", "acme", {"sku": "A-1", "quantity": 5})
+    key = tool_result_key("test-count-stock", "acme", {"sku": "A-1", "quantity": 5}, generation="")
     await runtime.cache.set(key, b'{"written": "by an older version"}', 60)
     async with connect(principal(), registry=registry) as client:
         result = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
     assert result.structured_content == {"sku": "A-1", "quantity": 5, "computed": 1}
     assert calls == ["acme"]
+    assert json.loads(await runtime.cache.get(key) or b"null") == result.structured_content  # rewritten
 
 
 async def test_an_audit_outage_does_not_fail_the_call(principal, connect, runtime, monkeypatch):

@@ -62,6 +62,13 @@ def test_cache_hits_and_misses_are_counted_by_tier(metrics: ServerMetrics):
     assert sample(metrics, "sentia_mcp_cache_misses_total", tier="short") == 2
 
 
+def test_coalesced_misses_are_counted_by_tier_apart_from_misses(metrics: ServerMetrics):
+    metrics.observe_cache_coalesced("long")
+    metrics.observe_cache_coalesced("long")
+    assert sample(metrics, "sentia_mcp_cache_coalesced_total", tier="long") == 2
+    assert sample(metrics, "sentia_mcp_cache_misses_total", tier="long") is None
+
+
 def test_ai_usage_counts_tokens_by_direction_and_cost(metrics: ServerMetrics):
     metrics.observe_ai_usage("openai", "gpt-4o", 120, 30, 0.0042)
     labels = {"provider": "openai", "model": "gpt-4o"}
