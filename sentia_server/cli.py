@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
 import sys
@@ -113,6 +114,14 @@ async def _preflight(settings: Settings) -> None:
         pass
 
 
+def uvicorn_implementations() -> tuple[str, str]:
+    """uvloop and httptools when installed (the server extra brings them): the faster event loop and HTTP parser;
+    the standard asyncio loop and h11 otherwise, so the server still runs where they cannot be built."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") is not None else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") is not None else "h11"
+    return loop, http
+
+
 def _serve_http(settings: Settings) -> None:
     import uvicorn
 
@@ -120,8 +129,11 @@ def _serve_http(settings: Settings) -> None:
 
     # Start once before uvicorn so that a startup problem ends with its message, not a server traceback.
     _run(_preflight)(settings)
+    loop, http = uvicorn_implementations()
     config = uvicorn.Config(
         create_app(settings),
+        loop=loop,
+        http=http,
         host=settings.host,
         port=settings.port,
         log_config=None,

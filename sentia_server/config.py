@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     cache_ttl_medium_seconds: int = Field(default=1800, ge=1)
     cache_ttl_long_seconds: int = Field(default=3600, ge=1)
     cache_redis_retry_seconds: float = Field(default=5.0, gt=0)
+    cache_compress_min_bytes: int = Field(
+        default=1024, ge=0, description="Cache values from this size up are stored zlib-compressed; 0 turns it off."
+    )
 
     # Authentication
     jwt_secret: SecretStr | None = None
@@ -137,6 +140,13 @@ class Settings(BaseSettings):
         default=None, description="The credential of the stdio transport (an API key or a JWT)."
     )
     api_key_default_ttl_days: int = Field(default=90, ge=1)
+    api_key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=60,
+        description="How long a verified API key is trusted without reading the database again; a key revoked by "
+        "another process (CLI, other replica) stops working within this time, one revoked here at once. 0 disables.",
+    )
     default_tenant: str = Field(default="default", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
 
     # Encryption of secrets at rest (vendor refresh tokens)
@@ -149,6 +159,13 @@ class Settings(BaseSettings):
     )
 
     # Tool results
+    audit_flush_seconds: float = Field(
+        default=0.25,
+        ge=0,
+        le=10,
+        description="Tool-call audit records are written in batches this often, off the request path; 0 writes each "
+        "record before the call returns.",
+    )
     tool_response_budget_bytes: int = Field(
         default=200_000, ge=10_000, description="Largest structured result a list tool returns before trimming."
     )

@@ -151,6 +151,10 @@ class Runtime:
 
     async def aclose(self) -> None:
         forget(self.vendor_states)
+        try:
+            await self.tool_log.aclose()  # queued audit records are written before the database closes
+        except Exception as error:
+            log.error("tool executions not written at shutdown", error_type=type(error).__name__)
         await self.vendors.aclose()
         await self.tool_limits.aclose()
         await self.lockout.aclose()
@@ -179,7 +183,10 @@ def build_runtime(settings: Settings) -> Runtime:
     database = Database(settings.resolved_database_url)
     metrics = ServerMetrics(window_seconds=settings.metrics.performance_window_seconds)
     api_keys = ApiKeyStore(
-        database, ApiKeyHasher.from_settings(settings), default_ttl=timedelta(days=settings.api_key_default_ttl_days)
+        database,
+        ApiKeyHasher.from_settings(settings),
+        default_ttl=timedelta(days=settings.api_key_default_ttl_days),
+        verified_cache_seconds=settings.api_key_cache_seconds,
     )
     return Runtime(
         settings=settings,
@@ -187,7 +194,7 @@ def build_runtime(settings: Settings) -> Runtime:
         cache=build_cache(settings),
         api_keys=api_keys,
         credentials=CredentialVerifier(api_keys, JwtVerifier(settings)),
-        tool_log=ToolExecutionLog(database),
+        tool_log=ToolExecutionLog(database, flush_seconds=settings.audit_flush_seconds),
         audit=AuditTrail(database),
         lockout=AuthLockout.from_settings(settings),
         security=SecurityMonitor.build(database, settings.threats, metrics.security),

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import cast
 
+from cachetools import TTLCache
 from sqlalchemy import select, update
 
 from sentia_server.auth.attempt import CredentialRefused
@@ -38,6 +39,7 @@ HASH_KEY_FILE = "api-key-hash.key"
 HASH_KEY_VARIABLE = "SENTIA_API_KEY_HASH_KEY"
 _MIN_FILE_KEY_BYTES = 32
 DEFAULT_TTL = timedelta(days=90)
+_VERIFIED_CACHE_SIZE = 4096
 
 
 class HashKeyError(Exception):
@@ -163,10 +165,23 @@ def _file_key(path: Path) -> bytes:
 class ApiKeyStore:
     """Creates, verifies, rotates, lists and revokes API keys in the `api_keys` table."""
 
-    def __init__(self, database: Database, hasher: ApiKeyHasher, *, default_ttl: timedelta = DEFAULT_TTL) -> None:
+    def __init__(
+        self,
+        database: Database,
+        hasher: ApiKeyHasher,
+        *,
+        default_ttl: timedelta = DEFAULT_TTL,
+        verified_cache_seconds: float = 0.0,
+    ) -> None:
         self._database = database
         self._hasher = hasher
         self._default_ttl = default_ttl
+        # Rows of keys verified in the last few seconds, so a busy client does not cost a database read per call.
+        # Revocation and rotation here evict at once; a change made by another process is seen after at most
+        # `verified_cache_seconds`. Only rows already verified are kept, and every use re-checks secret and expiry.
+        self._verified: TTLCache[str, ApiKey] | None = (
+            TTLCache(maxsize=_VERIFIED_CACHE_SIZE, ttl=verified_cache_seconds) if verified_cache_seconds > 0 else None
+        )
 
     async def create(
         self, *, role: Role, tenant: str, name: str | None = None, ttl: timedelta | None = None
@@ -183,8 +198,10 @@ class ApiKeyStore:
         parts = split_key(token)
         if parts is None:
             raise CredentialRefused("the API key is malformed", reason="malformed")
-        async with self._database.session() as session:
-            row = await session.get(ApiKey, parts[0])
+        row = cached = self._verified.get(parts[0]) if self._verified is not None else None
+        if row is None:
+            async with self._database.session() as session:
+                row = await session.get(ApiKey, parts[0])
         if row is None:
             raise CredentialRefused("no API key has this id", reason="unknown_key")
         if not self._hasher.matches(row.key_hash, row.hash_scheme, token):
@@ -195,6 +212,8 @@ class ApiKeyStore:
             raise CredentialRefused("the API key has expired", reason="expired")
         if row.hash_scheme != HASH_SCHEME:
             await self._rehash(row.id, row.hash_scheme, token)
+        elif self._verified is not None and cached is None:  # a hit must not extend its own lifetime
+            self._verified[row.id] = row
         return Principal(
             subject=f"api-key:{row.id}", role=Role(row.role), tenant=row.tenant, auth_method=AuthMethod.API_KEY
         )
@@ -210,6 +229,7 @@ class ApiKeyStore:
         """Replace an active key with a new one of the same role, tenant and name. The old key is revoked now, or
         (with `grace`) expires after it, if it would not expire sooner anyway. None when no active key has that id."""
         now = utcnow()
+        self._forget(key_id)
         async with self._database.session() as session:
             row = await session.get(ApiKey, key_id)
             if row is None or _info(row).state != "active":
@@ -239,11 +259,16 @@ class ApiKeyStore:
 
     async def revoke(self, key_id: str) -> bool:
         """Revoke a key; False when no active key has that id."""
+        self._forget(key_id)
         async with self._database.session() as session:
             result = await session.execute(
                 update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow())
             )
         return bool(getattr(result, "rowcount", 0))
+
+    def _forget(self, key_id: str) -> None:
+        if self._verified is not None:
+            self._verified.pop(key_id, None)
 
     def _new_key(self, role: Role, tenant: str, name: str | None, ttl: timedelta | None, now: datetime) -> IssuedKey:
         key_id = secrets.token_hex(_KEY_ID_BYTES)

@@ -110,6 +110,7 @@ def metrics_routes(runtime: Runtime) -> list[Route]:
         days = _window_days(request, settings.metrics.report_window_days)
         if isinstance(days, Response):
             return days
+        await runtime.tool_log.flush()  # the calls of the last moments count too
         until = datetime.now(UTC)
         report = await business_report(
             runtime.database,

@@ -191,6 +191,7 @@ async def database_query(params: DatabaseQueryInput, ctx: ToolContext) -> Databa
     """Run one read-only SQL statement (SELECT, WITH ... SELECT, EXPLAIN) on the server's own database and return its
     rows. It runs in a read-only transaction with a statement timeout and a row limit; tables holding credentials
     (api_keys, vendor_tokens) are refused. For administrators investigating audit, usage and quality data."""
+    await ctx.runtime.tool_log.flush()  # the audit trail read includes the calls still queued for writing
     settings = ctx.runtime.settings
     database = ctx.runtime.database
     sql = checked_statement(params.sql, database.dialect)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from mcp.server.mcpserver.exceptions import ToolError
@@ -14,7 +14,9 @@ from pydantic import BaseModel, ValidationError
 
 from sentia_server.auth.permissions import is_allowed
 from sentia_server.auth.principal import Principal
-from sentia_server.cache import CacheTier, tool_cache_key
+from sentia_server.cache import CacheTier
+from sentia_server.cache.keys import tool_result_key
+from sentia_server.cache.single_flight import flights_of
 from sentia_server.integrations.http import VendorError, vendor_call_observer
 from sentia_server.observability.context import request_id_var
 from sentia_server.runtime import Runtime
@@ -116,8 +118,7 @@ class ToolExecutor:
     async def _cached_call(self, spec: ToolSpec[Any, Any], params: BaseModel, context: ToolContext) -> BaseModel:
         cache = self._runtime.cache
         generation = await cache.get(self._generation_key(spec, context.principal.tenant)) or b""
-        arguments = {"arguments": params.model_dump(mode="json"), "generation": generation.decode()}
-        key = tool_cache_key(spec.name, context.principal.tenant, arguments)
+        key = tool_result_key(spec.name, context.principal.tenant, params.model_dump(mode="json"), generation.decode())
         cached = await cache.get(key)
         if cached is not None:
             try:
@@ -126,11 +127,19 @@ class ToolExecutor:
                 return hit
             except ValidationError:  # an entry written by an older output model: recompute it
                 await cache.delete(key)
-        self._runtime.metrics.observe_cache(spec.cache_tier.value, hit=False)
-        result: BaseModel = await spec.handler(params, context)
-        ttl = self._runtime.settings.cache_ttl_seconds(spec.cache_tier.value)
-        await cache.set(key, result.model_dump_json().encode(), ttl)
-        return result
+        tier = spec.cache_tier.value
+
+        async def compute() -> BaseModel:
+            self._runtime.metrics.observe_cache(tier, hit=False)
+            computed: BaseModel = await spec.handler(params, context)
+            await cache.set(key, computed.model_dump_json().encode(), self._runtime.settings.cache_ttl_seconds(tier))
+            return computed
+
+        # Identical misses in flight at once share one execution; a failure reaches them all and is not cached.
+        result, _shared = await flights_of(cache).run(
+            key, compute, on_join=lambda: self._runtime.metrics.observe_cache_coalesced(tier)
+        )
+        return cast("BaseModel", result)
 
     async def _audit(
         self,
@@ -156,6 +165,6 @@ class ToolExecutor:
             request_id=request_id,
         )
         try:
-            await self._runtime.tool_log.record(record)
+            await self._runtime.tool_log.submit(record)
         except Exception as error:  # an audit outage must not turn a finished call into a failure
             log.error("tool execution not recorded", tool=spec.name, error_type=type(error).__name__)

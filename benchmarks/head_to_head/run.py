@@ -1,0 +1,152 @@
+"""Alternate rounds of the bare echo server and the full Sentia server under the same client, and report medians."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.head_to_head.servers import RunningServer, bare_server, full_server
+
+REPORT = Path("reports/head_to_head.json")
+
+
+@dataclass(frozen=True)
+class Options:
+    duration: float
+    warmup: float
+    concurrency: int
+    rounds: int
+    tool: str
+    arguments: dict[str, object]
+    loop: str
+    http: str
+    sentia_env: dict[str, str]
+
+
+def measure(server: RunningServer, options: Options) -> dict[str, Any]:
+    """One client run against one server, in its own process, with the server's CPU time over the same span."""
+    command = [
+        sys.executable, "-m", "benchmarks.head_to_head.client", "--url", server.url, "--tool", server.tool,
+        "--arguments", json.dumps(server.arguments), "--concurrency", str(options.concurrency),
+        "--warmup", str(options.warmup), "--duration", str(options.duration),
+    ]  # fmt: skip
+    if server.token:
+        command += ["--token", server.token]
+    cpu_before = server.cpu_seconds()
+    finished = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    server_cpu = server.cpu_seconds() - cpu_before
+    if not finished.stdout.strip():
+        raise RuntimeError(f"the client failed against {server.name}: {finished.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(finished.stdout)
+    if result["errors"] or not result["calls"]:
+        raise RuntimeError(f"{server.name}: {result['errors']} failed calls, first: {result['first_error']}")
+    span = options.warmup + options.duration
+    result["server_cpu_percent"] = round(100 * server_cpu / span, 1)
+    result["client_cpu_percent"] = round(100 * result["client_cpu_seconds"] / span, 1)
+    return result
+
+
+def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """Median of each figure over the rounds."""
+    keys = ("calls_per_second", "p50_ms", "p95_ms", "p99_ms", "server_cpu_percent", "client_cpu_percent")
+    return {key: round(statistics.median(round_[key] for round_ in rounds), 3) for key in keys}
+
+
+def run(options: Options) -> dict[str, Any]:
+    results: dict[str, list[dict[str, Any]]] = {"bare": [], "sentia": []}
+    with (
+        bare_server(options.loop, options.http) as bare,
+        full_server(options.tool, options.arguments, options.sentia_env) as sentia,
+    ):
+        for index in range(options.rounds):  # a/b/a/b: drift of the machine hits both alike
+            for server in (bare, sentia):
+                figures = measure(server, options)
+                results[server.name].append(figures)
+                print(
+                    f"round {index + 1} {server.name:>6}: {figures['calls_per_second']:8.1f} calls/s  "
+                    f"p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms  "
+                    f"server CPU {figures['server_cpu_percent']:.0f}%  client CPU {figures['client_cpu_percent']:.0f}%",
+                    flush=True,
+                )
+    medians = {name: summarise(rounds) for name, rounds in results.items()}
+    ratio = medians["sentia"]["calls_per_second"] / medians["bare"]["calls_per_second"]
+    return {
+        "method": {
+            "bare": "mcp MCPServer, one echo tool, streamable HTTP stateless + JSON responses",
+            "sentia": f"sentia-server serve --transport http, cached read tool {options.tool}, operator API key",
+            "uvicorn": {"workers": 1, "loop": options.loop, "http": options.http},
+            "client": "one process, keep-alive HTTP/1.1 connections, JSON-RPC tools/call",
+            "concurrency": options.concurrency,
+            "warmup_seconds": options.warmup,
+            "duration_seconds": options.duration,
+            "rounds": options.rounds,
+            "arguments": options.arguments,
+            "sentia_env": options.sentia_env,
+        },
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "rounds": results,
+        "median": medians,
+        "ratio": round(ratio, 3),
+    }
+
+
+def _cpus() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0))
+
+
+def parse(argv: list[str] | None) -> tuple[Options, Path]:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.head_to_head",
+        description="Throughput of the full Sentia server against a bare MCP SDK echo server, same machine and client.",
+    )
+    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per round [10]")
+    parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each round [2]")
+    parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections [32]")
+    parser.add_argument("--rounds", type=int, default=2, help="a/b rounds; the report takes the median [2]")
+    parser.add_argument("--tool", default="unleashed-get-suppliers", help="the cached read tool Sentia answers")
+    parser.add_argument("--arguments", default='{"page_size": 5}', help="its arguments as JSON")
+    parser.add_argument("--loop", default="auto", help="uvicorn loop of the bare server; Sentia picks its own [auto]")
+    parser.add_argument("--http", default="auto", help="uvicorn HTTP implementation of the bare server [auto]")
+    parser.add_argument(
+        "--sentia-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an extra SENTIA_* setting for the Sentia server (repeatable), e.g. SENTIA_AUDIT_FLUSH_SECONDS=0",
+    )
+    parser.add_argument("--report", type=Path, default=REPORT, help=f"where to write the JSON report [{REPORT}]")
+    args = parser.parse_args(argv)
+    options = Options(
+        args.duration, args.warmup, args.concurrency, args.rounds, args.tool, json.loads(args.arguments),
+        args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env),
+    )  # fmt: skip
+    return options, args.report
+
+
+def main(argv: list[str] | None = None) -> int:
+    options, report_path = parse(argv)
+    report = run(options)
+    report_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path.write_text(json.dumps(report, indent=2) + "\n")
+    bare, sentia = report["median"]["bare"], report["median"]["sentia"]
+    print(f"\nmedian of {options.rounds} rounds, {options.concurrency} connections, {options.duration:g} s each:")
+    for name, figures in (("bare echo", bare), ("sentia", sentia)):
+        print(
+            f"  {name:>9}: {figures['calls_per_second']:8.1f} calls/s  p50 {figures['p50_ms']:.1f} ms  "
+            f"p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
+        )
+    print(f"  ratio sentia/bare: {report['ratio']:.2f}x   (report: {report_path})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
