@@ -18,6 +18,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -156,10 +157,21 @@ class MemorySampler(threading.Thread):
         if not self.samples:
             return f"server memory: no samples (no /proc/{self.pid}/status)"
         start, peak, end = (value / 1024 for value in (self.samples[0], max(self.samples), self.samples[-1]))
+        trend = self.trend_mib_per_minute()
         return (
-            f"server memory (VmRSS): start {start:.1f} MiB, peak {peak:.1f} MiB, end {end:.1f} MiB "
-            f"({len(self.samples)} samples every {self.interval:g} s in {self.path})"
+            f"server memory (VmRSS): start {start:.1f} MiB, peak {peak:.1f} MiB, end {end:.1f} MiB"
+            + (f", trend over the second half {trend:+.2f} MiB/min" if trend is not None else "")
+            + f" ({len(self.samples)} samples every {self.interval:g} s in {self.path})"
         )
+
+    def trend_mib_per_minute(self) -> float | None:
+        """The least-squares slope of the second half of the samples, after start-up and warm-up have settled;
+        near zero for a server whose memory is flat. None with fewer than three samples there."""
+        settled = self.samples[len(self.samples) // 2 :]
+        if len(settled) < 3:
+            return None
+        per_sample = statistics.linear_regression(range(len(settled)), settled).slope
+        return per_sample / 1024 * 60 / self.interval
 
 
 def cache_summary(base_url: str, key: str) -> str:

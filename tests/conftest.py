@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import structlog
 
 from sentia_server.config import Settings
 
@@ -21,6 +22,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if category not in CATEGORIES:
             raise pytest.UsageError(f"{item.nodeid}: tests live in one of tests/{{{','.join(CATEGORIES)}}}/")
         item.add_marker(getattr(pytest.mark, category))
+
+
+@pytest.fixture(autouse=True)
+def _loggers_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`configure_logging` lets each module's logger cache its configuration on first use. A logger cached while one
+    test had configured logging would keep that configuration for the rest of the run, and its events would no longer
+    reach `structlog.testing.capture_logs`; so in tests, loggers are never cached."""
+    configure = structlog.configure
+
+    def uncached(**options: object) -> None:
+        configure(**{**options, "cache_logger_on_first_use": False})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(structlog, "configure", uncached)
 
 
 @pytest.fixture

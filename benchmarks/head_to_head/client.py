@@ -44,20 +44,32 @@ class Result:
     client_cpu_seconds: float
 
 
-def build_request(url: str, tool: str, arguments: dict[str, object], token: str | None) -> bytes:
+MODERN_VERSION = "2026-07-28"
+"""The per-request revision (no handshake): `params._meta` carries the version and capabilities, and the
+Mcp-Method / Mcp-Name headers repeat the method and tool. Older revisions send the version header alone."""
+
+
+def build_request(
+    url: str, tool: str, arguments: dict[str, object], token: str | None, protocol_version: str = MODERN_VERSION
+) -> bytes:
     """The bytes of one `tools/call` request; identical on every send, as a real client's would nearly be."""
     parts = urlsplit(url)
-    body = json.dumps(
-        {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": tool, "arguments": arguments}}
-    ).encode()
+    params: dict[str, object] = {"name": tool, "arguments": arguments}
     headers = [
         f"POST {parts.path or '/'} HTTP/1.1",
         f"Host: {parts.netloc}",
         "Content-Type: application/json",
         "Accept: application/json, text/event-stream",
-        "MCP-Protocol-Version: 2025-06-18",
-        f"Content-Length: {len(body)}",
+        f"MCP-Protocol-Version: {protocol_version}",
     ]
+    if protocol_version == MODERN_VERSION:
+        params["_meta"] = {
+            "io.modelcontextprotocol/protocolVersion": protocol_version,
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }
+        headers += ["Mcp-Method: tools/call", f"Mcp-Name: {tool}"]
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": params}).encode()
+    headers.append(f"Content-Length: {len(body)}")
     if token:
         headers.append(f"Authorization: Bearer {token}")
     return ("\r\n".join(headers) + "\r\n\r\n").encode() + body
@@ -161,8 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--protocol-version", default=MODERN_VERSION)
     args = parser.parse_args(argv)
-    request = build_request(args.url, args.tool, json.loads(args.arguments), args.token)
+    request = build_request(args.url, args.tool, json.loads(args.arguments), args.token, args.protocol_version)
     _event_loop_policy()
     result = asyncio.run(
         drive(args.url, request, concurrency=args.concurrency, warmup=args.warmup, duration=args.duration)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.head_to_head.client import MODERN_VERSION
 from benchmarks.head_to_head.servers import RunningServer, bare_server, full_server
 
 REPORT = Path("reports/head_to_head.json")
@@ -28,6 +29,7 @@ class Options:
     loop: str
     http: str
     sentia_env: dict[str, str]
+    protocol_version: str = MODERN_VERSION
 
 
 def measure(server: RunningServer, options: Options) -> dict[str, Any]:
@@ -36,6 +38,7 @@ def measure(server: RunningServer, options: Options) -> dict[str, Any]:
         sys.executable, "-m", "benchmarks.head_to_head.client", "--url", server.url, "--tool", server.tool,
         "--arguments", json.dumps(server.arguments), "--concurrency", str(options.concurrency),
         "--warmup", str(options.warmup), "--duration", str(options.duration),
+        "--protocol-version", options.protocol_version,
     ]  # fmt: skip
     if server.token:
         command += ["--token", server.token]
@@ -83,6 +86,7 @@ def run(options: Options) -> dict[str, Any]:
             "sentia": f"sentia-server serve --transport http, cached read tool {options.tool}, operator API key",
             "uvicorn": {"workers": 1, "loop": options.loop, "http": options.http},
             "client": "one process, keep-alive HTTP/1.1 connections, JSON-RPC tools/call",
+            "protocol_version": options.protocol_version,
             "concurrency": options.concurrency,
             "warmup_seconds": options.warmup,
             "duration_seconds": options.duration,
@@ -123,11 +127,16 @@ def parse(argv: list[str] | None) -> tuple[Options, Path]:
         metavar="NAME=VALUE",
         help="an extra SENTIA_* setting for the Sentia server (repeatable), e.g. SENTIA_AUDIT_FLUSH_SECONDS=0",
     )
+    parser.add_argument(
+        "--protocol-version",
+        default=MODERN_VERSION,
+        help=f"MCP revision the client speaks: {MODERN_VERSION} (per request) or a handshake one, e.g. 2025-06-18",
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help=f"where to write the JSON report [{REPORT}]")
     args = parser.parse_args(argv)
     options = Options(
         args.duration, args.warmup, args.concurrency, args.rounds, args.tool, json.loads(args.arguments),
-        args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env),
+        args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env), args.protocol_version,
     )  # fmt: skip
     return options, args.report
 

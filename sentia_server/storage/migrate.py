@@ -6,8 +6,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Column, MetaData, String, Table, select
 from sqlalchemy.engine import Connection
 
 from sentia_server.storage.database import Database
@@ -33,11 +33,19 @@ def head_revision(config: Config | None = None) -> str:
     return head
 
 
+VERSION_TABLE = Table("alembic_version", MetaData(), Column("version_num", String(32), primary_key=True))
+"""Alembic's own record of the applied revision, declared once: `MigrationContext` declares a new table on every
+call, so each readiness probe would compile (and cache) a new statement; this one is compiled once."""
+
+
 async def current_revision(database: Database) -> str | None:
     """The revision the database is at, or None when no migration has been applied."""
 
     def read(connection: Connection) -> str | None:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not connection.dialect.has_table(connection, VERSION_TABLE.name):
+            return None
+        revision: str | None = connection.execute(select(VERSION_TABLE.c.version_num)).scalar_one_or_none()
+        return revision
 
     async with database.engine.connect() as connection:
         return await connection.run_sync(read)

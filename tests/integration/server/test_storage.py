@@ -27,6 +27,19 @@ async def table_names(database: Database) -> set[str]:
         return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
 
 
+async def test_reading_the_revision_compiles_one_statement_whatever_the_number_of_probes(database: Database):
+    """Readiness probes read the revision every few seconds; each read must reuse one compiled statement rather than
+    add an entry to SQLAlchemy's statement cache (which grew the server's memory by kilobytes a probe)."""
+    await upgrade_to_head(database)
+    assert await current_revision(database) == head_revision()
+    compiled = database.engine.sync_engine._compiled_cache  # SQLAlchemy's per-engine LRU of compiled statements
+    assert compiled is not None
+    entries = len(compiled)
+    for _ in range(20):
+        assert await current_revision(database) == head_revision()
+    assert len(compiled) == entries
+
+
 async def test_migrations_create_the_tables_and_can_be_reverted(database: Database):
     assert await current_revision(database) is None
     before, after = await upgrade_to_head(database)

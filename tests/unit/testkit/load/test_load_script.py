@@ -81,6 +81,16 @@ def test_the_child_process_and_its_memory_are_found(load: ModuleType, tmp_path: 
     assert "server memory (VmRSS): start" in sampler.summary()
 
 
+def test_the_memory_trend_is_the_slope_of_the_second_half(load: ModuleType, tmp_path: Path):
+    sampler = load.MemorySampler(1, tmp_path / "memory.csv", 5)
+    sampler.samples = [100_000, 250_000, 204_800, 204_800 + 1024, 204_800 + 2048, 204_800 + 3072]
+    # The start-up jump in the first half is left out; then 1 MiB more every 5 s sample: 12 MiB a minute.
+    assert sampler.trend_mib_per_minute() == pytest.approx(12.0)
+    assert "trend over the second half +12.00 MiB/min" in sampler.summary()
+    sampler.samples = sampler.samples[:4]
+    assert sampler.trend_mib_per_minute() is None
+
+
 def test_a_sampler_without_samples_says_so(load: ModuleType, tmp_path: Path):
     sampler = load.MemorySampler(2**22 + 7, tmp_path / "memory.csv", 1)
     sampler.start()
