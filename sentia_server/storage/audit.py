@@ -3,7 +3,9 @@
 Calls hand their record to `ToolExecutionLog.submit`, which queues it and returns: a background flush writes the
 queue in one transaction a short interval later, so no call waits on a database commit. The queue is bounded (a
 call that finds it full writes the queue itself before returning), readers in this process flush before they read,
-and `aclose` (the runtime's shutdown) writes whatever is still queued. Only a database outage long enough to fill
+and `aclose` (the runtime's shutdown) writes whatever is still queued. A flush that finds its records already
+written by another caller's flush returns at once, so readers arriving faster than a commit never queue up behind
+one write each. Only a database outage long enough to fill
 the queue drops records, and the log says how many.
 """
 
@@ -55,7 +57,9 @@ class ToolExecutionLog:
         self._database = database
         self._flush_seconds = flush_seconds
         self._max_pending = max_pending
-        self._pending: list[tuple[ToolExecutionRecord, datetime]] = []
+        self._pending: list[tuple[int, ToolExecutionRecord, datetime]] = []
+        self._submitted = 0
+        """How many records were ever queued: each record's sequence number is the count when it was queued."""
         self._flusher: asyncio.Task[None] | None = None
         self._lock: asyncio.Lock | None = None
 
@@ -72,7 +76,8 @@ class ToolExecutionLog:
     async def submit(self, entry: ToolExecutionRecord) -> None:
         """Queue a record for the next batch. With batching off (interval 0) or a full queue, write before
         returning: the bound holds and nothing is dropped."""
-        self._pending.append((entry, utcnow()))
+        self._submitted += 1
+        self._pending.append((self._submitted, entry, utcnow()))
         if self._flush_seconds <= 0 or len(self._pending) >= self._max_pending:
             await self.flush()
         elif self._flusher is None or self._flusher.done():
@@ -82,15 +87,16 @@ class ToolExecutionLog:
         """Write every queued record in one transaction. On failure the records stay queued for the next flush,
         and the error is raised to the caller; only a database outage long enough to overflow the bound drops
         records, and says so in the log."""
+        queued_before = self._submitted
         if self._lock is None:
             self._lock = asyncio.Lock()
         async with self._lock:
+            if not self._pending or self._pending[0][0] > queued_before:
+                return  # what was queued before this call was written while it waited for the lock
             batch, self._pending = self._pending, []
-            if not batch:
-                return
             try:
                 async with self._database.session() as session:
-                    session.add_all(_row(entry, occurred_at) for entry, occurred_at in batch)
+                    session.add_all(_row(entry, occurred_at) for _, entry, occurred_at in batch)
             except BaseException:
                 kept = [*batch, *self._pending]
                 self._pending = kept[: self._max_pending]

@@ -196,3 +196,50 @@ async def test_a_failed_write_at_shutdown_is_logged_and_the_runtime_still_closes
     assert {"event": "tool executions not written at shutdown", "error_type": "ConnectionError"}.items() <= logs[
         -1
     ].items()
+
+
+class CountedSessions:
+    """Stands in for `Database.session`: counts the sessions opened and holds each open until `release` is set."""
+
+    def __init__(self, database: Database) -> None:
+        self.session_of, self.opened, self.release = database.session, 0, anyio.Event()
+
+    @asynccontextmanager
+    async def session(self):
+        self.opened += 1
+        await self.release.wait()
+        async with self.session_of() as session:
+            yield session
+
+
+async def test_readers_waiting_on_a_write_that_covers_their_records_do_not_write_again(database, monkeypatch):
+    log = ToolExecutionLog(database, flush_seconds=60)
+    sessions = CountedSessions(database)
+    monkeypatch.setattr(database, "session", sessions.session)
+    await log.submit(record("before"))
+    async with anyio.create_task_group() as readers:
+        for _ in range(20):
+            readers.start_soon(log.flush)
+        await anyio.wait_all_tasks_blocked()
+        for _ in range(20):  # calls keep coming while the readers queue behind the first write
+            await log.submit(record("after"))
+        sessions.release.set()
+    # One write covered every reader; the records queued after them wait for the next batch.
+    assert (sessions.opened, log.pending) == (1, 20)
+
+
+async def test_a_record_queued_during_a_write_is_written_by_the_next_reader(database, monkeypatch):
+    log = ToolExecutionLog(database, flush_seconds=60)
+    sessions = CountedSessions(database)
+    monkeypatch.setattr(database, "session", sessions.session)
+    await log.submit(record("first"))
+    async with anyio.create_task_group() as readers:
+        readers.start_soon(log.flush)
+        await anyio.wait_all_tasks_blocked()
+        await log.submit(record("during"))  # queued after the running write took its batch
+        readers.start_soon(log.flush)
+        await anyio.wait_all_tasks_blocked()
+        sessions.release.set()
+    assert (sessions.opened, log.pending) == (2, 0)
+    monkeypatch.undo()
+    assert sorted(row.tool for row in await log.recent()) == ["during", "first"]
