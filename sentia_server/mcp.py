@@ -8,6 +8,7 @@ from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.tools import Tool
 from mcp.server.mcpserver.utilities.func_metadata import ArgModelBase, FuncMetadata
+from mcp_types import CallToolResult, InputRequiredResult
 from pydantic import AnyHttpUrl, BaseModel
 
 from sentia_server import __version__
@@ -20,6 +21,7 @@ from sentia_server.tools import anthropic as claude
 from sentia_server.tools.executor import PrincipalResolver, ToolExecutor
 from sentia_server.tools.manufacturing import inventory_health, production
 from sentia_server.tools.registry import ToolGroup, ToolRegistry, ToolSpec
+from sentia_server.tools.results import SerializedResult
 from sentia_server.tools.schema import model_schema
 from sentia_server.tools.visibility import CallableToolsOnly
 
@@ -53,9 +55,19 @@ class _ExecutorArguments(FuncMetadata):
     def validate_arguments(self, arguments_to_validate: dict[str, Any]) -> dict[str, Any]:
         return {"arguments": self.pre_parse_json(arguments_to_validate)}
 
+    def convert_result(self, result: Any) -> CallToolResult | InputRequiredResult:
+        """The executor's results need no second validation: cached ones are sent as stored, and the handlers'
+        own models are dumped once, the same way, so a hit and a miss answer alike. Anything else (a handler
+        returning some other type) goes through the SDK's checks."""
+        if isinstance(result, SerializedResult):
+            return result.to_call_result()
+        if self.output_model is not None and type(result) is self.output_model:
+            return SerializedResult.of(result).to_call_result()
+        return super().convert_result(result)
+
 
 def _sdk_tool(spec: ToolSpec[Any, Any], executor: ToolExecutor) -> Tool:
-    async def run(arguments: dict[str, Any], ctx: Context) -> BaseModel:
+    async def run(arguments: dict[str, Any], ctx: Context) -> BaseModel | SerializedResult:
         return await executor.call(spec, arguments, jsonrpc_id=ctx.request_id)
 
     # The SDK reads field names (for its JSON-in-a-string repair) from an ArgModelBase subclass.

@@ -21,7 +21,8 @@ def tool_cache_key(tool: str, tenant: str, arguments: Mapping[str, Any]) -> str:
     return f"tool:{KEY_VERSION}:{tenant}:{tool}:{digest}"
 
 
-def tool_result_key(tool: str, tenant: str, arguments: Mapping[str, Any], generation: str) -> str:
+def tool_result_key(tool: str, tenant: str, arguments: Mapping[str, Any], generation: str, output: str) -> str:
     """The key of a read tool's cached result: its validated arguments under the tenant's write generation of the
-    tool's vendor, so that a write through that vendor makes every earlier entry unreachable."""
-    return tool_cache_key(tool, tenant, {"arguments": dict(arguments), "generation": generation})
+    tool's vendor, so that a write through that vendor makes every earlier entry unreachable, and the fingerprint
+    of its output schema (`output`), so that an entry stored by another version of the tool is never read."""
+    return tool_cache_key(tool, tenant, {"arguments": dict(arguments), "generation": generation, "output": output})

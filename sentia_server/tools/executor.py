@@ -25,6 +25,7 @@ from sentia_server.storage.audit import ToolExecutionRecord
 from sentia_server.tools.context import ToolContext
 from sentia_server.tools.errors import InternalToolError, InvalidArguments, PermissionDenied, Unauthenticated
 from sentia_server.tools.registry import ToolRegistry, ToolSpec
+from sentia_server.tools.results import SerializedResult
 
 log = structlog.get_logger(__name__)
 
@@ -44,7 +45,9 @@ class ToolExecutor:
 
     async def call(
         self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], *, jsonrpc_id: str | None
-    ) -> BaseModel:
+    ) -> BaseModel | SerializedResult:
+        """Run one call: authorize, validate, answer from the cache or the handler, audit. A cacheable tool's
+        result comes back serialized (`SerializedResult`), any other as its output model."""
         started = time.perf_counter()
         principal = await self._resolve_principal()
         if principal is None:
@@ -84,7 +87,7 @@ class ToolExecutor:
 
     async def _authorized_call(
         self, spec: ToolSpec[Any, Any], arguments: Mapping[str, Any], principal: Principal, request_id: str | None
-    ) -> BaseModel:
+    ) -> BaseModel | SerializedResult:
         settings = self._runtime.settings
         limits = limits_for_call(
             spec.name, category=spec.category.value, read_only=spec.read_only, principal=principal, settings=settings
@@ -115,31 +118,33 @@ class ToolExecutor:
         ttl = 2 * self._runtime.settings.cache_ttl_seconds(CacheTier.LONG.value)
         await self._runtime.cache.set(self._generation_key(spec, tenant), uuid.uuid4().hex.encode(), ttl)
 
-    async def _cached_call(self, spec: ToolSpec[Any, Any], params: BaseModel, context: ToolContext) -> BaseModel:
+    async def _cached_call(self, spec: ToolSpec[Any, Any], params: BaseModel, context: ToolContext) -> SerializedResult:
         cache = self._runtime.cache
         generation = await cache.get(self._generation_key(spec, context.principal.tenant)) or b""
-        key = tool_result_key(spec.name, context.principal.tenant, params.model_dump(mode="json"), generation.decode())
+        key = tool_result_key(
+            spec.name,
+            context.principal.tenant,
+            params.model_dump(mode="json"),
+            generation.decode(),
+            spec.output_fingerprint,
+        )
+        tier = spec.cache_tier.value
         cached = await cache.get(key)
         if cached is not None:
-            try:
-                hit: BaseModel = spec.output_model.model_validate_json(cached)
-                self._runtime.metrics.observe_cache(spec.cache_tier.value, hit=True)
-                return hit
-            except ValidationError:  # an entry written by an older output model: recompute it
-                await cache.delete(key)
-        tier = spec.cache_tier.value
+            self._runtime.metrics.observe_cache(tier, hit=True)
+            return SerializedResult(cached)
 
-        async def compute() -> BaseModel:
+        async def compute() -> SerializedResult:
             self._runtime.metrics.observe_cache(tier, hit=False)
-            computed: BaseModel = await spec.handler(params, context)
-            await cache.set(key, computed.model_dump_json().encode(), self._runtime.settings.cache_ttl_seconds(tier))
+            computed = SerializedResult.of(await spec.handler(params, context))
+            await cache.set(key, computed.json, self._runtime.settings.cache_ttl_seconds(tier))
             return computed
 
         # Identical misses in flight at once share one execution; a failure reaches them all and is not cached.
         result, _shared = await flights_of(cache).run(
             key, compute, on_join=lambda: self._runtime.metrics.observe_cache_coalesced(tier)
         )
-        return cast("BaseModel", result)
+        return cast("SerializedResult", result)
 
     async def _audit(
         self,

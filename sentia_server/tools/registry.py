@@ -7,11 +7,14 @@ permission is not declared here but read from `auth.permissions.TOOL_PERMISSIONS
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, get_type_hints
 
 from mcp_types import ToolAnnotations
@@ -93,6 +96,13 @@ class ToolSpec(Generic[InputT, OutputT]):
     @property
     def read_only(self) -> bool:
         return bool(self.annotations.read_only_hint)
+
+    @cached_property
+    def output_fingerprint(self) -> str:
+        """A digest of the output schema. Cached results are keyed with it, so a result stored by another version
+        of the output model is never served as this one."""
+        schema = json.dumps(self.output_model.model_json_schema(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(schema.encode()).hexdigest()[:16]
 
 
 class ToolGroup:

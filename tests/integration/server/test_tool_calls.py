@@ -199,15 +199,29 @@ async def test_deliberate_tool_errors_reach_the_caller_and_are_audited(principal
     assert (row.status, row.error_class) == ("error", "ToolError")
 
 
-async def test_an_unreadable_cache_entry_is_recomputed(principal, connect, runtime):
+async def test_an_entry_stored_by_another_version_of_the_output_model_is_not_served(principal, connect, runtime):
     registry, calls = counting_registry()
-    key = tool_result_key("test-count-stock", "acme", {"sku": "A-1", "quantity": 5}, generation="")
-    await runtime.cache.set(key, b'{"written": "by an older version"}', 60)
+    spec = registry.get("test-count-stock")
+    assert spec is not None
+    arguments = {"sku": "A-1", "quantity": 5}
+    older = tool_result_key("test-count-stock", "acme", arguments, generation="", output="0123456789abcdef")
+    await runtime.cache.set(older, b'{"written": "by an older version"}', 60)
     async with connect(principal(), registry=registry) as client:
-        result = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+        result = await client.call_tool("test-count-stock", arguments)
     assert result.structured_content == {"sku": "A-1", "quantity": 5, "computed": 1}
     assert calls == ["acme"]
-    assert json.loads(await runtime.cache.get(key) or b"null") == result.structured_content  # rewritten
+    current = tool_result_key("test-count-stock", "acme", arguments, generation="", output=spec.output_fingerprint)
+    assert json.loads(await runtime.cache.get(current) or b"null") == result.structured_content
+
+
+async def test_a_hit_and_a_miss_answer_with_the_same_content(principal, connect, runtime):
+    registry, calls = counting_registry()
+    async with connect(principal(), registry=registry) as client:
+        miss = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+        hit = await client.call_tool("test-count-stock", {"sku": "A-1", "quantity": 5})
+    assert calls == ["acme"]
+    assert (hit.structured_content, hit.content) == (miss.structured_content, miss.content)
+    assert json.loads(hit.content[0].text) == hit.structured_content
 
 
 async def test_an_audit_outage_does_not_fail_the_call(principal, connect, runtime, monkeypatch):
