@@ -18,6 +18,13 @@ from sentia_testkit.data.loaders import load_seed
 from sentia_testkit.load import Endpoint, McpUser, MetricsScraper, RestUser, ToolCall, install, select_shape
 
 install(events)
+LoadShape = select_shape()
+
+# Pacing. An assistant's tool calls are separated by its model's turn, and a dashboard refreshes every few seconds
+# at most. The stress profile holds its 1000 users at that pace (a call every 4-12 s, a refresh every 10-30 s,
+# about 110 requests/s in all), so that it measures concurrency; the other profiles call faster, so that a few users
+# load the server.
+AT_HUMAN_PACE = LoadShape.name == "stress"
 
 _UNLEASHED = load_seed("unleashed", "sentia-spirits")
 PRODUCT_GROUPS = sorted({product["group"] for product in _UNLEASHED["products"]})
@@ -44,7 +51,7 @@ class ManufacturingAssistant(McpUser):
     """An AI assistant answering operations questions: stock, production, orders, invoices."""
 
     weight = 8
-    wait_time = between(0.5, 2.0)
+    wait_time = between(4.0, 12.0) if AT_HUMAN_PACE else between(0.5, 2.0)
     tool_calls = (
         ToolCall("unleashed-get-products", {"page_size": 50}, weight=4),
         ToolCall("unleashed-get-products", _products_of_a_group, weight=2),
@@ -69,7 +76,7 @@ class OperationsDashboard(RestUser):
     """The dashboard and the load balancer: health checks and the JSON metrics endpoints."""
 
     weight = 2
-    wait_time = between(1.0, 3.0)
+    wait_time = between(10.0, 30.0) if AT_HUMAN_PACE else between(1.0, 3.0)
     endpoints = (
         Endpoint("/health", weight=3),
         Endpoint("/health/ready", weight=2),
@@ -81,6 +88,3 @@ class OperationsDashboard(RestUser):
 
 class PrometheusScraper(MetricsScraper):
     metrics_path = "/api/metrics/prometheus"
-
-
-LoadShape = select_shape()

@@ -1,14 +1,16 @@
 """Recent tool durations per tool, for percentiles over a sliding window.
 
 Kept in process memory, so the percentiles are those of one replica. The window is bounded in time and in samples
-per tool (the oldest are dropped first), so memory stays bounded whatever the traffic.
+per tool (the oldest are dropped first). Each tool's samples live in two preallocated arrays of doubles, so its
+memory is taken once, on its first call, and stays flat however long the server runs (16 bytes a sample, against
+about 110 for a tuple of two floats in a deque).
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections import deque
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -39,6 +41,38 @@ def summarize(durations: Iterable[float]) -> DurationSummary | None:
     return DurationSummary(count=len(ordered), p50_ms=p50, p95_ms=p95, p99_ms=p99)
 
 
+class _Ring:
+    """The last `capacity` (time, seconds) samples of one key, oldest first, in fixed memory."""
+
+    __slots__ = ("_seconds", "_start", "_times", "capacity", "size")
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._times = array("d", bytes(8 * capacity))
+        self._seconds = array("d", bytes(8 * capacity))
+        self._start = 0
+        self.size = 0
+
+    def append(self, at: float, seconds: float) -> None:
+        end = (self._start + self.size) % self.capacity
+        self._times[end], self._seconds[end] = at, seconds
+        if self.size < self.capacity:
+            self.size += 1
+        else:  # full: the new sample took the oldest one's place
+            self._start = (self._start + 1) % self.capacity
+
+    def drop_before(self, cutoff: float) -> None:
+        while self.size and self._times[self._start] < cutoff:
+            self._start = (self._start + 1) % self.capacity
+            self.size -= 1
+
+    def seconds(self) -> list[float]:
+        end = self._start + self.size
+        if end <= self.capacity:
+            return self._seconds[self._start : end].tolist()
+        return self._seconds[self._start :].tolist() + self._seconds[: end - self.capacity].tolist()
+
+
 class DurationWindows:
     """Durations in seconds of the last `window_seconds`, at most `max_samples` per key."""
 
@@ -46,18 +80,18 @@ class DurationWindows:
         self.window_seconds = window_seconds
         self.max_samples = max_samples
         self._clock = clock
-        self._samples: dict[str, deque[tuple[float, float]]] = {}
+        self._samples: dict[str, _Ring] = {}
 
     def add(self, key: str, seconds: float) -> None:
-        samples = self._samples.setdefault(key, deque(maxlen=self.max_samples))
-        samples.append((self._clock(), seconds))
+        ring = self._samples.get(key)
+        if ring is None:
+            ring = self._samples[key] = _Ring(self.max_samples)
+        ring.append(self._clock(), seconds)
 
     def _recent(self, key: str) -> list[float]:
-        samples = self._samples[key]
-        cutoff = self._clock() - self.window_seconds
-        while samples and samples[0][0] < cutoff:
-            samples.popleft()
-        return [seconds for _, seconds in samples]
+        ring = self._samples[key]
+        ring.drop_before(self._clock() - self.window_seconds)
+        return ring.seconds()
 
     def per_key(self) -> dict[str, DurationSummary]:
         summaries = {key: summarize(self._recent(key)) for key in sorted(self._samples)}

@@ -48,3 +48,34 @@ def test_each_key_keeps_at_most_max_samples():
     for seconds in (9.0, 1.0, 2.0, 3.0):
         windows.add("a", seconds)
     assert windows.per_key()["a"] == DurationSummary(count=3, p50_ms=2000.0, p95_ms=3000.0, p99_ms=3000.0)
+
+
+def test_a_full_window_keeps_the_newest_samples_in_order_as_it_wraps_around():
+    clock = Clock()
+    windows = DurationWindows(60, max_samples=4, clock=clock)
+    for seconds in range(1, 11):  # wraps around the four slots twice and a half
+        clock.now += 1
+        windows.add("a", float(seconds))
+    assert windows._recent("a") == [7.0, 8.0, 9.0, 10.0]
+    clock.now += 58.5  # 7 and 8 are now older than the window; 9 and 10 are not
+    assert windows._recent("a") == [9.0, 10.0]
+    windows.add("a", 11.0)
+    windows.add("a", 12.0)
+    windows.add("a", 13.0)  # full again, the oldest (9) gives way
+    assert windows._recent("a") == [10.0, 11.0, 12.0, 13.0]
+
+
+def test_memory_is_taken_on_the_first_sample_and_not_after():
+    import tracemalloc
+
+    windows = DurationWindows(900, max_samples=1_000, clock=Clock())
+    windows.add("a", 0.1)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(5_000):
+            windows.add("a", 0.123456)  # floats the arrays store unboxed
+        growth = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    assert growth < 1_000
