@@ -212,10 +212,16 @@ class CountedSessions:
             yield session
 
 
-async def test_readers_waiting_on_a_write_that_covers_their_records_do_not_write_again(database, monkeypatch):
-    log = ToolExecutionLog(database, flush_seconds=60)
+@pytest.fixture
+def held_writes(database, monkeypatch) -> tuple[ToolExecutionLog, CountedSessions]:
+    """A log whose writes wait for `release`, counting the sessions they open."""
     sessions = CountedSessions(database)
     monkeypatch.setattr(database, "session", sessions.session)
+    return ToolExecutionLog(database, flush_seconds=60), sessions
+
+
+async def test_readers_waiting_on_a_write_that_covers_their_records_do_not_write_again(held_writes):
+    log, sessions = held_writes
     await log.submit(record("before"))
     async with anyio.create_task_group() as readers:
         for _ in range(20):
@@ -228,10 +234,8 @@ async def test_readers_waiting_on_a_write_that_covers_their_records_do_not_write
     assert (sessions.opened, log.pending) == (1, 20)
 
 
-async def test_a_record_queued_during_a_write_is_written_by_the_next_reader(database, monkeypatch):
-    log = ToolExecutionLog(database, flush_seconds=60)
-    sessions = CountedSessions(database)
-    monkeypatch.setattr(database, "session", sessions.session)
+async def test_a_record_queued_during_a_write_is_written_by_the_next_reader(held_writes, monkeypatch):
+    log, sessions = held_writes
     await log.submit(record("first"))
     async with anyio.create_task_group() as readers:
         readers.start_soon(log.flush)
