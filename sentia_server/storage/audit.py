@@ -124,6 +124,11 @@ class ToolExecutionLog:
 
     async def _flush_later(self) -> None:
         await asyncio.sleep(self._flush_seconds)
+        # Once started, a write runs to its commit even if shutdown cancels this task: a transaction cut off halfway
+        # can hold SQLite's write lock until its connection is collected, and the final flush would wait for it.
+        await asyncio.shield(self._flush_and_log())
+
+    async def _flush_and_log(self) -> None:
         try:
             await self.flush()
         except Exception as error:  # kept queued; the next call's flush, a reader or shutdown retries

@@ -247,3 +247,19 @@ async def test_a_record_queued_during_a_write_is_written_by_the_next_reader(held
     assert (sessions.opened, log.pending) == (2, 0)
     monkeypatch.undo()
     assert sorted(row.tool for row in await log.recent()) == ["during", "first"]
+
+
+async def test_shutdown_lets_a_background_write_in_progress_finish_instead_of_cutting_it_off(database, held_writes):
+    _, sessions = held_writes
+    log = ToolExecutionLog(database, flush_seconds=0.01)
+    await log.submit(record("in flight"))
+    for _ in range(500):  # the background write has opened its session and waits there
+        if sessions.opened:
+            break
+        await anyio.sleep(0.01)
+    async with anyio.create_task_group() as shutdown:
+        shutdown.start_soon(log.aclose)
+        await anyio.wait_all_tasks_blocked()
+        sessions.release.set()
+    # The cancelled background task's write went on to its commit; shutdown found nothing left to write.
+    assert (sessions.opened, log.pending) == (1, 0)
