@@ -41,6 +41,8 @@ TEST_PERMISSIONS = {
     "test-vendor-down": Permission.TOOLS_LIST,
     "test-read-stock": Permission.TOOLS_LIST,
     "test-set-stock": Permission.QUALITY_WRITE,
+    "test-loose-result": Permission.TOOLS_LIST,
+    "test-broken-result": Permission.TOOLS_LIST,
 }
 
 
@@ -261,3 +263,23 @@ async def test_a_write_tool_makes_cached_reads_of_its_tenant_stale(principal, co
         assert (await acme.call_tool("test-read-stock", read)).structured_content["quantity"] == 9
     async with connect(principal(tenant="globex"), registry=registry) as globex:
         assert (await globex.call_tool("test-read-stock", read)).structured_content["quantity"] == 9
+
+
+async def test_a_result_of_another_type_than_the_output_model_goes_through_the_sdk_checks(principal, connect):
+    group = ToolGroup(ToolCategory.SYSTEM, permissions=TEST_PERMISSIONS)
+
+    @group.tool("test-loose-result", title="Loose", read_only=True)
+    async def loose(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Returns a plain mapping instead of its output model (test tool)."""
+        return {"sku": params.sku, "quantity": params.quantity, "computed": 0}
+
+    @group.tool("test-broken-result", title="Broken", read_only=True)
+    async def broken(params: CountInput, ctx: ToolContext) -> CountOutput:
+        """Returns a mapping its output model refuses (test tool)."""
+        return {"sku": params.sku}
+
+    async with connect(principal(), registry=ToolRegistry([system.group, group])) as client:
+        loose_result = await client.call_tool("test-loose-result", {"sku": "A-1", "quantity": 5})
+        broken_result = await client.call_tool("test-broken-result", {"sku": "A-1", "quantity": 5})
+    assert loose_result.structured_content == {"sku": "A-1", "quantity": 5, "computed": 0}
+    assert broken_result.is_error
