@@ -5,8 +5,7 @@ queue in one transaction a short interval later, so no call waits on a database 
 call that finds it full writes the queue itself before returning), readers in this process flush before they read,
 and `aclose` (the runtime's shutdown) writes whatever is still queued. A flush that finds its records already
 written by another caller's flush returns at once, so readers arriving faster than a commit never queue up behind
-one write each. Only a database outage long enough to fill
-the queue drops records, and the log says how many.
+one write each. Only a database outage long enough to fill the queue drops records, and the log says how many.
 """
 
 from __future__ import annotations

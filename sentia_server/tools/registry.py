@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from sentia_server.auth.permissions import TOOL_PERMISSIONS, Permission, is_write_permission
 from sentia_server.cache import CacheTier
+from sentia_server.cache.keys import canonical_json
 from sentia_server.tools.schema import model_schema
 
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ class ToolSpec(Generic[InputT, OutputT]):
     def output_fingerprint(self) -> str:
         """A digest of the output schema. Cached results are keyed with it, so a result stored by another version
         of the output model is never served as this one."""
-        schema = json.dumps(self.output_model.model_json_schema(), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(schema.encode()).hexdigest()[:16]
+        return hashlib.sha256(canonical_json(self.output_model.model_json_schema()).encode()).hexdigest()[:16]
 
 
 class ToolGroup:
