@@ -99,6 +99,11 @@ class Settings(BaseSettings):
     )
     max_request_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
     max_json_depth: int = Field(default=32, ge=4, le=256, description="Deepest nesting a JSON request body may have.")
+    mcp_direct_tool_calls: bool = Field(
+        default=True,
+        description="Answer tools/call requests of the per-request protocol revision without the SDK's transport "
+        "(same checks, same answers); off sends every request through the SDK.",
+    )
     threats: ThreatSettings = Field(default_factory=ThreatSettings)
 
     # Storage and cache

@@ -66,21 +66,39 @@ class _ExecutorArguments(FuncMetadata):
         return super().convert_result(result)
 
 
+def _executor_arguments(spec: ToolSpec[Any, Any]) -> _ExecutorArguments:
+    # The SDK reads field names (for its JSON-in-a-string repair) from an ArgModelBase subclass.
+    arg_model = type(f"{spec.input_model.__name__}Arguments", (spec.input_model, ArgModelBase), {})
+    return _ExecutorArguments(
+        arg_model=arg_model, output_model=spec.output_model, output_schema=model_schema(spec.output_model)
+    )
+
+
+class ToolResultConversion:
+    """A tool's result as the SDK converts it, for the direct `tools/call` endpoint: the same conversion as the SDK's
+    path, so both answer alike whatever a handler returns."""
+
+    def __init__(self) -> None:
+        self._metadata: dict[str, _ExecutorArguments] = {}
+
+    def __call__(self, spec: ToolSpec[Any, Any], result: Any) -> CallToolResult | InputRequiredResult:
+        metadata = self._metadata.get(spec.name)
+        if metadata is None:
+            metadata = self._metadata[spec.name] = _executor_arguments(spec)
+        return metadata.convert_result(result)
+
+
 def _sdk_tool(spec: ToolSpec[Any, Any], executor: ToolExecutor) -> Tool:
     async def run(arguments: dict[str, Any], ctx: Context) -> BaseModel | SerializedResult:
         return await executor.call(spec, arguments, jsonrpc_id=ctx.request_id)
 
-    # The SDK reads field names (for its JSON-in-a-string repair) from an ArgModelBase subclass.
-    arg_model = type(f"{spec.input_model.__name__}Arguments", (spec.input_model, ArgModelBase), {})
     return Tool(
         fn=run,
         name=spec.name,
         title=spec.title,
         description=spec.description,
         parameters=spec.input_schema,
-        fn_metadata=_ExecutorArguments(
-            arg_model=arg_model, output_model=spec.output_model, output_schema=model_schema(spec.output_model)
-        ),
+        fn_metadata=_executor_arguments(spec),
         is_async=True,
         context_kwarg="ctx",
         annotations=spec.annotations,
@@ -94,10 +112,12 @@ def build_mcp_server(
     resolve_principal: PrincipalResolver,
     registry: ToolRegistry | None = None,
     token_verifier: CredentialVerifier | None = None,
+    executor: ToolExecutor | None = None,
 ) -> MCPServer:
-    """An MCP server whose tools run through one `ToolExecutor`. `token_verifier` turns on HTTP bearer auth."""
+    """An MCP server whose tools run through one `ToolExecutor` (`executor`, shared with the direct `tools/call`
+    endpoint, or a new one). `token_verifier` turns on HTTP bearer auth."""
     registry = registry or default_registry()
-    executor = ToolExecutor(runtime, registry, resolve_principal, transport)
+    executor = executor or ToolExecutor(runtime, registry, resolve_principal, transport)
     auth = None
     if token_verifier is not None:
         # The verifier checks each token's audience itself, so the SDK's resource check stays off.

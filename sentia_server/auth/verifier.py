@@ -8,6 +8,7 @@ HTTP layer can audit it and count it towards a lockout; the credential itself is
 from __future__ import annotations
 
 import asyncio
+from contextvars import ContextVar
 
 import structlog
 from mcp.server.auth.middleware.auth_context import get_access_token
@@ -19,6 +20,20 @@ from sentia_server.auth.jwt_tokens import JwtVerifier
 from sentia_server.auth.principal import AuthMethod, Principal, Role
 
 log = structlog.get_logger(__name__)
+
+_verdicts: ContextVar[dict[str, AccessToken | None] | None] = ContextVar("sentia_credential_verdicts", default=None)
+
+
+class RememberedVerdicts:
+    """Within one request, a credential verified once is not verified (or its refusal logged) again when a second
+    layer asks: the direct `tools/call` endpoint verifies first and hands some requests on to the SDK's bearer
+    middleware. Opened per request and forgotten at its end, so a revocation counts from the next request."""
+
+    def __init__(self) -> None:
+        self._token = _verdicts.set({})
+
+    def forget(self) -> None:
+        _verdicts.reset(self._token)
 
 
 class CredentialVerifier:
@@ -47,6 +62,15 @@ class CredentialVerifier:
         return self._jwts.verify(credential)
 
     async def verify_token(self, token: str) -> AccessToken | None:
+        verdicts = _verdicts.get()
+        if verdicts is not None and token in verdicts:
+            return verdicts[token]
+        access = await self._access_token(token)
+        if verdicts is not None:
+            verdicts[token] = access
+        return access
+
+    async def _access_token(self, token: str) -> AccessToken | None:
         principal = await self.authenticate(token)
         if principal is None:
             return None

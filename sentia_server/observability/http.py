@@ -17,6 +17,8 @@ UNMATCHED = "unmatched"
 def route_template(routes: Sequence[BaseRoute], scope: Scope, mcp_path: str) -> str:
     """The template of the route that answers `scope` (`/api/metrics/business`), the MCP path, or `unmatched`."""
     path: str = scope["path"]
+    if path.rstrip("/") == mcp_path.rstrip("/"):  # the busiest route, and no other route serves its path
+        return mcp_path
     for route in routes:
         if isinstance(route, Route):
             match, _ = route.matches(scope)

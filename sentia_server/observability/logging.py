@@ -13,7 +13,13 @@ from typing import Any, TextIO
 import structlog
 from structlog.typing import EventDict, WrappedLogger
 
-from sentia_server.security.redaction import REDACTED, REDACTOR, RedactingFilter, install_record_factory
+from sentia_server.security.redaction import (
+    REDACTED,
+    REDACTOR,
+    RedactedEvent,
+    RedactingFilter,
+    install_record_factory,
+)
 
 __all__ = ["REDACTED", "configure_logging", "redact_secrets", "redact_text"]
 
@@ -24,7 +30,7 @@ def redact_text(text: str) -> str:
 
 def redact_secrets(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
     """Replace known secret values, values of sensitive keys, and credentials anywhere in text, with a marker."""
-    return {key: REDACTOR.redact(value, key) for key, value in event_dict.items()}
+    return RedactedEvent({key: REDACTOR.redact(value, key) for key, value in event_dict.items()})
 
 
 def summarize_exception(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:

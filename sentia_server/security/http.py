@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -14,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sentia_server.observability.context import request_id_var
 
 log = structlog.get_logger(__name__)
+_stdlib_log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -28,10 +30,19 @@ SECURITY_HEADERS = {
     "cross-origin-resource-policy": "same-origin",
     "cache-control": "no-store",
 }
+_ENCODED_SECURITY_HEADERS = [
+    (name.encode("latin-1"), value.encode("latin-1")) for name, value in SECURITY_HEADERS.items()
+]
+
+
+SLOW_REQUEST_SECONDS = 1.0
+"""A request answered slower than this is logged at INFO even when it succeeded."""
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (the caller's X-Request-ID when well formed), echoes it, and logs the outcome."""
+    """Gives each request an id (the caller's X-Request-ID when well formed), echoes it, and logs the outcome: at
+    INFO when it failed (4xx, 5xx) or was slow, at DEBUG otherwise. Every tool call is also in `tool_executions`, and
+    a line per successful request costs a busy server more than the request itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -57,13 +68,17 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            log.info(
-                "http request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
+            seconds = time.perf_counter() - started
+            level = logging.INFO if status >= 400 or seconds >= SLOW_REQUEST_SECONDS else logging.DEBUG
+            if _stdlib_log.isEnabledFor(level):
+                log.log(
+                    level,
+                    "http request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    status=status,
+                    duration_ms=round(seconds * 1000, 2),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)
 
@@ -81,9 +96,10 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers += [pair for pair in _ENCODED_SECURITY_HEADERS if pair[0] not in present]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -11,6 +11,7 @@ A limited call is a tool error that says when to retry; over HTTP the response a
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -21,7 +22,7 @@ from typing import Annotated, Any, Protocol
 import structlog
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import AfterValidator
 from starlette.datastructures import MutableHeaders
@@ -80,6 +81,12 @@ class AppliedLimit:
     key: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str) -> RateLimitItem:
+    """A limit's text parsed once: the settings name a handful of limits, and every call checks one or two."""
+    return parse(text)
+
+
 def limits_for_call(
     tool: str, *, category: str, read_only: bool, principal: Principal, settings: LimitSettings
 ) -> list[AppliedLimit]:
@@ -87,7 +94,7 @@ def limits_for_call(
     caller = (principal.tenant, principal.subject)
     applied = [
         AppliedLimit(
-            parse(settings.rate_limit_per_principal),
+            _parsed(settings.rate_limit_per_principal),
             "calls per caller",
             "SENTIA_RATE_LIMIT_PER_PRINCIPAL",
             ("caller", *caller),
@@ -103,7 +110,7 @@ def limits_for_call(
     if tool_limit is not None:
         text, setting = tool_limit
         applied.append(
-            AppliedLimit(parse(text), f"calls of tool '{tool}' per caller", setting, ("tool", tool, *caller))
+            AppliedLimit(_parsed(text), f"calls of tool '{tool}' per caller", setting, ("tool", tool, *caller))
         )
     return applied
 
@@ -121,13 +128,18 @@ class RateLimited(ToolError):
 
 
 class ToolRateLimiter:
-    """Counts calls against their limits in `storage` (moving windows), falling back to process memory."""
+    """Counts calls against their limits in `storage`, falling back to process memory.
+
+    Sliding-window counters: two counts per limit and caller (this window's and the last one's, weighted by how much
+    of it still falls within the period), so a check costs the same at 120 calls a minute as at a million. A moving
+    window is exact but keeps one timestamp per call of the period; the counter may refuse a call slightly early
+    or late when calls were bunched in the previous window."""
 
     def __init__(
         self, storage: Storage | None = None, *, on_close: Callable[[], Awaitable[None]] | None = None
     ) -> None:
-        self._shared = MovingWindowRateLimiter(storage) if storage is not None else None
-        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._shared = SlidingWindowCounterRateLimiter(storage) if storage is not None else None
+        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
         self._on_close = on_close
 
     @classmethod
@@ -162,7 +174,7 @@ class ToolRateLimiter:
         await _hit(self._local, tool, limits)
 
 
-async def _hit(limiter: MovingWindowRateLimiter, tool: str, limits: Sequence[AppliedLimit]) -> None:
+async def _hit(limiter: SlidingWindowCounterRateLimiter, tool: str, limits: Sequence[AppliedLimit]) -> None:
     for limit in limits:
         if not await limiter.hit(limit.item, *limit.key):
             stats = await limiter.get_window_stats(limit.item, *limit.key)

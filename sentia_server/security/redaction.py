@@ -88,6 +88,11 @@ class SecretRedactor:
 REDACTOR = SecretRedactor()
 
 
+class RedactedEvent(dict[str, Any]):
+    """A structlog event whose values the structlog chain has already redacted (its last step), so the standard
+    library's record factory and handler filter do not redact it twice more."""
+
+
 def secret_values(model: BaseModel) -> list[str]:
     """Every SecretStr/SecretBytes value in `model` and its nested models, lists and dicts, plus passwords of URLs
     in plain string fields (a database URL)."""
@@ -144,7 +149,9 @@ class RedactingFilter(logging.Filter):
     Attach to handlers: a filter on a logger does not see records propagated from its children."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, dict):  # a structlog event on its way to the formatter
+        if isinstance(record.msg, RedactedEvent):
+            return True
+        if isinstance(record.msg, dict):  # an event dict from another structlog chain
             record.msg = REDACTOR.redact(record.msg)
             return True
         try:

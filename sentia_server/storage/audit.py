@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from sentia_server.storage.database import Database
 from sentia_server.storage.tables import ToolExecution, utcnow
@@ -95,7 +95,8 @@ class ToolExecutionLog:
             batch, self._pending = self._pending, []
             try:
                 async with self._database.session() as session:
-                    session.add_all(_row(entry, occurred_at) for _, entry, occurred_at in batch)
+                    # One multi-row INSERT, without the ORM's per-object bookkeeping: nothing reads these rows back.
+                    await session.execute(insert(ToolExecution), [_values(entry, when) for _, entry, when in batch])
             except BaseException:
                 kept = [*batch, *self._pending]
                 self._pending = kept[: self._max_pending]
@@ -134,5 +135,14 @@ class ToolExecutionLog:
             log.error("tool executions not written yet", pending=len(self._pending), error_type=type(error).__name__)
 
 
+_RECORD_FIELDS = tuple(field.name for field in fields(ToolExecutionRecord))
+
+
+def _values(entry: ToolExecutionRecord, occurred_at: datetime | None) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(entry, name) for name in _RECORD_FIELDS}
+    values["occurred_at"] = occurred_at or utcnow()
+    return values
+
+
 def _row(entry: ToolExecutionRecord, occurred_at: datetime | None) -> ToolExecution:
-    return ToolExecution(occurred_at=occurred_at or utcnow(), **asdict(entry))
+    return ToolExecution(**_values(entry, occurred_at))

@@ -112,7 +112,7 @@ async def test_the_limiter_refuses_the_call_over_the_limit():
     await limiter.check("list-tools", limits)
     with pytest.raises(RateLimited) as raised:
         await limiter.check("list-tools", limits)
-    assert 55 <= raised.value.retry_after <= 60
+    assert 1 <= raised.value.retry_after <= 60  # when the sliding window's weighted count drops below the limit
     other = [AppliedLimit(parse("2/minute"), "calls per caller", "SENTIA_X", ("caller", "acme", "bob"))]
     await limiter.check("list-tools", other)  # another caller has its own count
     await limiter.aclose()

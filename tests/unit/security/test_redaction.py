@@ -12,6 +12,7 @@ from sentia_server.config import Settings
 from sentia_server.security.redaction import (
     REDACTED,
     REDACTOR,
+    RedactedEvent,
     RedactingFilter,
     SecretRedactor,
     register_secrets,
@@ -149,6 +150,18 @@ def test_the_logging_filter_redacts_structlog_events_in_place():
     entry = record({"event": "x", "password": "p"})
     RedactingFilter().filter(entry)
     assert entry.msg == {"event": "x", "password": REDACTED}
+
+
+def test_events_the_structlog_chain_redacted_are_not_redacted_again():
+    from sentia_server.observability.logging import redact_secrets
+
+    event = redact_secrets(None, "info", {"event": "x", "password": "p", "note": "Bearer abcdefgh"})
+    assert isinstance(event, RedactedEvent)
+    assert event == {"event": "x", "password": REDACTED, "note": REDACTED}
+    entry = record(event)
+    event["marker"] = "left as it is"  # not touched again: the filter passes the chain's own output through
+    RedactingFilter().filter(entry)
+    assert entry.msg is event
 
 
 def test_the_filter_is_attached_to_the_server_handler():
