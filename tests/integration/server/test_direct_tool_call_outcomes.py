@@ -70,10 +70,13 @@ class Endpoints:
     registry: ToolRegistry
     executor: ToolExecutor
     sdk_app: ASGIApp
-    direct: DirectToolCalls
     security: TransportSecuritySettings
     server_info: dict[str, Any]
     key: str
+
+    @property
+    def direct(self) -> DirectToolCalls:
+        return self.direct_with()
 
     def direct_with(self, **changes: Any) -> DirectToolCalls:
         arguments: dict[str, Any] = {
@@ -114,9 +117,7 @@ async def endpoints(make_settings: Callable[..., Settings]) -> AsyncIterator[End
     async with app.router.lifespan_context(app), server.session_manager.run():
         key = (await runtime.api_keys.create(role=Role.OPERATOR, tenant="acme")).token
         server_info = server.session_manager.app.server_info_stamp
-        endpoints = Endpoints(runtime, registry, executor, sdk_app, None, security, server_info, key)  # type: ignore[arg-type]
-        endpoints.direct = endpoints.direct_with()
-        yield endpoints
+        yield Endpoints(runtime, registry, executor, sdk_app, security, server_info, key)
 
 
 def call(tool: str, arguments: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
