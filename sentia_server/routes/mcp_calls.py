@@ -40,9 +40,10 @@ from mcp_types import SERVER_INFO_META_KEY, CallToolResult, InputRequiredResult,
 from mcp_types.methods import serialize_server_result, validate_client_request
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sentia_server.auth.verifier import CredentialVerifier, RememberedVerdicts
+from sentia_server.security.body import read_body
 from sentia_server.tools.executor import ToolExecutor
 from sentia_server.tools.registry import ToolRegistry, ToolSpec
 from sentia_server.tools.results import SerializedResult
@@ -93,12 +94,12 @@ class DirectToolCalls:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self._mcp_path:
             await self._sdk_app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body, replayed = await read_body(receive)
         remembered = RememberedVerdicts()
         try:
             await self._answer(scope, body, send)
         except _Handover:
-            await self._sdk_app(scope, _replay(body, receive), send)
+            await self._sdk_app(scope, replayed, send)
         finally:
             remembered.forget()
 
@@ -217,29 +218,3 @@ def _envelope(request_id: str | int, member: str, payload: str | bytes) -> bytes
 
 def _with_length(body: bytes) -> list[tuple[bytes, bytes]]:
     return [*_JSON_HEADERS, (b"content-length", str(len(body)).encode())]
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """The request body, once more, for the SDK; then whatever the connection says next."""
-    pending = True
-
-    async def replayed() -> Message:
-        nonlocal pending
-        if pending:
-            pending = False
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replayed
