@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,13 +10,13 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.transport_security import RequestBodyLimitMiddleware, TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp
 
 from sentia_server.auth.principal import Principal
 from sentia_server.auth.verifier import principal_from_request_context
 from sentia_server.config import Settings
+from sentia_server.http_encoding import NegotiatedGZipMiddleware
 from sentia_server.mcp import ToolResultConversion, build_mcp_server, default_registry
 from sentia_server.observability.http import HttpMetricsMiddleware
 from sentia_server.routes.health import health_routes
@@ -91,6 +92,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
+        # What startup built lives as long as the process; collections need not walk it again and again.
+        gc.freeze()
         try:
             async with mcp_server.session_manager.run():
                 yield
@@ -110,7 +113,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
         routes=routes,
         middleware=[
             Middleware(HttpMetricsMiddleware, metrics=runtime.metrics, routes=routes, mcp_path=settings.mcp_path),
-            Middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL),
+            Middleware(NegotiatedGZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL),
             Middleware(RequestContextMiddleware),
             Middleware(SecurityHeadersMiddleware),
             Middleware(RetryAfterMiddleware),

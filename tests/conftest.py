@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,17 @@ def _loggers_never_cached(monkeypatch: pytest.MonkeyPatch) -> None:
         configure(**{**options, "cache_logger_on_first_use": False})  # type: ignore[arg-type]
 
     monkeypatch.setattr(structlog, "configure", uncached)
+
+
+@pytest.fixture(autouse=True)
+def _root_logger_restored() -> Iterator[None]:
+    """A test that configures logging (directly, or through a CLI command run in process) changes the root logger's
+    level and handler; later tests, such as those reading a command's exact stderr, must not inherit them."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

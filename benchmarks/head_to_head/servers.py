@@ -3,7 +3,6 @@ their CPU time from /proc so the report can show which side of the socket was bu
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -111,7 +110,7 @@ def full_server(
     tool: str, arguments: dict[str, object], extra_env: dict[str, str] | None = None
 ) -> Iterator[RunningServer]:
     """`sentia-server serve --transport http` on a fresh data directory, pointed at the vendor simulators, with an
-    operator API key and rate limits raised far above what the run can reach."""
+    operator API key and the default rate limits raised far above what the run can reach."""
     data_dir = Path(tempfile.mkdtemp(prefix="sentia-h2h-"))
     simulator_port, port = free_port(), free_port()
     limit = "10000000/minute"
@@ -120,8 +119,11 @@ def full_server(
         **_simulator_env(simulator_port),
         "SENTIA_DATA_DIR": str(data_dir),
         "SENTIA_PORT": str(port),
+        # The default limits, raised: a read tool counts against the caller's limit, a write or AI tool against
+        # its category's limit too, as it would without these settings.
         "SENTIA_RATE_LIMIT_PER_PRINCIPAL": limit,
-        "SENTIA_RATE_LIMIT_TOOL_OVERRIDES": json.dumps({tool: limit}),
+        "SENTIA_RATE_LIMIT_WRITE_TOOLS": limit,
+        "SENTIA_RATE_LIMIT_AI_TOOLS": limit,
         **(extra_env or {}),
     }
     try:

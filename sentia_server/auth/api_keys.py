@@ -127,7 +127,7 @@ class ApiKeyHasher:
         return "ApiKeyHasher(<key hidden>)"
 
     def digest(self, token: str) -> str:
-        return hmac.new(self._secret(), token.encode(), hashlib.sha256).hexdigest()
+        return hmac.digest(self._secret(), token.encode(), "sha256").hex()  # the one-shot form runs in C
 
     def matches(self, stored_hash: str, scheme: str, token: str) -> bool:
         """Constant-time comparison of `token` with a stored hash of either scheme; an unknown scheme never matches."""

@@ -9,8 +9,10 @@ the number of series.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
+from prometheus_client.metrics import MetricWrapperBase
 
 from sentia_server.observability.windows import DurationWindows
 
@@ -57,6 +59,7 @@ class ServerMetrics:
         self.registry = registry if registry is not None else CollectorRegistry()
         self.security = SecurityMetrics(self.registry)
         self.performance = DurationWindows(window_seconds)
+        self._children: dict[tuple[MetricWrapperBase, tuple[str, ...]], Any] = {}
         r = self.registry
         ProcessCollector(registry=r)  # process_resident_memory_bytes, CPU, open files: the standard names
         self.http_requests = Counter(
@@ -139,14 +142,24 @@ class ServerMetrics:
             registry=r,
         )
 
+    def labelled(self, metric: MetricWrapperBase, *values: str) -> Any:
+        """`metric.labels(*values)`, looked up once per label set: `labels` validates and locks on every call, which
+        the hot paths (a request, a tool call) would pay several times each. The label sets are closed (see the module
+        docstring), so this map is bounded by the number of series."""
+        key = (metric, values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
+
     def observe_http(self, method: str, route: str, status: int, seconds: float) -> None:
         method = method if method in HTTP_METHODS else "other"
-        self.http_requests.labels(method=method, route=route, status=str(status)).inc()
-        self.http_duration.labels(method=method, route=route).observe(seconds)
+        self.labelled(self.http_requests, method, route, str(status)).inc()
+        self.labelled(self.http_duration, method, route).observe(seconds)
 
     def observe_tool(self, tool: str, status: str, seconds: float) -> None:
-        self.tool_calls.labels(tool=tool, status=status).inc()
-        self.tool_duration.labels(tool=tool).observe(seconds)
+        self.labelled(self.tool_calls, tool, status).inc()
+        self.labelled(self.tool_duration, tool).observe(seconds)
         self.performance.add(tool, seconds)
         operation = BUSINESS_OPERATIONS.get(tool)
         if operation is not None and status == "success":
@@ -159,7 +172,7 @@ class ServerMetrics:
         self.integration_up.labels(vendor=vendor).set(0 if outcome in VENDOR_DOWN_OUTCOMES else 1)
 
     def observe_cache(self, tier: str, *, hit: bool) -> None:
-        (self.cache_hits if hit else self.cache_misses).labels(tier=tier).inc()
+        self.labelled(self.cache_hits if hit else self.cache_misses, tier).inc()
 
     def observe_cache_coalesced(self, tier: str) -> None:
         """A miss joined an identical call in flight (single-flight) and will share its outcome."""

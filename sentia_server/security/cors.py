@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sentia_server.http_encoding import request_header, varying_on
 from sentia_server.security.hosts import PUBLIC_PREFIXES, allowlist_pattern
 
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")
@@ -26,7 +27,9 @@ PREFLIGHT_MAX_AGE_SECONDS = 600
 
 
 class CorsAllowlistMiddleware:
-    """Starlette's CORSMiddleware limited to the allowed origins, on every path but the public documents."""
+    """Starlette's CORSMiddleware limited to the allowed origins, on every path but the public documents. A request
+    without `Origin` (not from a browser) only gets the `Vary: Origin` that Starlette would add, without the wrapper
+    that inspects every response for CORS headers it will not add."""
 
     def __init__(self, app: ASGIApp, allowed_origins: Sequence[str]) -> None:
         self.app = app
@@ -43,5 +46,8 @@ class CorsAllowlistMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(PUBLIC_PREFIXES):
             await self.app(scope, receive, send)
+            return
+        if scope["type"] == "http" and request_header(scope, b"origin") is None:
+            await self.app(scope, receive, varying_on(send, b"Origin"))
             return
         await self._cors(scope, receive, send)

@@ -22,6 +22,8 @@ def json_depth_exceeds(body: bytes, max_depth: int) -> bool:
     Strings are removed first (brackets inside them do not count), then innermost `[]`/`{}` pairs are removed once
     per level, in C-speed regex passes: after `max_depth` passes anything still reducible is deeper than allowed.
     Malformed JSON (unbalanced brackets) is left to the parser, which reports it."""
+    if body.count(b"[") + body.count(b"{") <= max_depth:
+        return False  # each level opens a bracket: too few of them to nest that deep (most requests end here)
     brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", body))
     for _ in range(max_depth):
         if not brackets:

@@ -50,6 +50,8 @@ class AuthLockout:
         self._item: RateLimitItem = RateLimitItemPerSecond(attempts, window_seconds)
         self._shared = MovingWindowRateLimiter(storage) if storage is not None else None
         self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._last_local_failure = -math.inf
+        """When (time.time(), the clock of the limits library) a failure was last counted in process memory."""
         self._on_close = on_close
 
     @classmethod
@@ -77,6 +79,8 @@ class AuthLockout:
 
     async def locked_for(self, clients: Sequence[str]) -> float | None:
         """Seconds until every one of `clients` may try again, or None when none of them is locked out."""
+        if self._shared is None and time.time() - self._last_local_failure >= self.window_seconds:
+            return None  # every failure counted here has left the window: no client can be locked out
         return await self._use(lambda limiter: self._locked_for(limiter, clients))
 
     async def record_failure(self, clients: Sequence[str]) -> bool:
@@ -96,6 +100,8 @@ class AuthLockout:
         for client in clients:
             await limiter.hit(self._item, client)
             locked = locked or not await limiter.test(self._item, client)
+        if limiter is self._local:  # after the hits, so no hit is newer than the time noted
+            self._last_local_failure = time.time()
         return locked
 
     async def _use(self, action: Callable[[MovingWindowRateLimiter], Awaitable[T]]) -> T:

@@ -42,6 +42,7 @@ async def test_a_large_tool_result_is_gzipped_for_a_client_that_accepts_it(metri
 async def test_a_client_that_does_not_accept_gzip_gets_the_plain_body(metrics_app: MetricsApp):
     headers, raw = await post_mcp(metrics_app, "identity")
     assert "content-encoding" not in headers
+    assert "accept-encoding" in headers["vary"].lower()  # the plain form was chosen by Accept-Encoding
     assert json.loads(raw)["result"]["isError"] is False
 
 

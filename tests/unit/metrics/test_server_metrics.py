@@ -25,6 +25,15 @@ def test_an_unknown_http_method_is_counted_as_other(metrics: ServerMetrics):
     assert sample(metrics, "sentia_mcp_http_request_duration_seconds_sum", method="GET", route="/health") == 0.02
 
 
+def test_repeated_observations_add_to_one_series(metrics: ServerMetrics):
+    for _ in range(3):
+        metrics.observe_http("POST", "/mcp", 200, 0.01)
+    metrics.observe_http("POST", "/mcp", 500, 0.01)
+    assert sample(metrics, "sentia_mcp_http_requests_total", method="POST", route="/mcp", status="200") == 3
+    assert sample(metrics, "sentia_mcp_http_requests_total", method="POST", route="/mcp", status="500") == 1
+    assert metrics.labelled(metrics.tool_calls, "echo", "success") is metrics.tool_calls.labels("echo", "success")
+
+
 def test_a_tool_call_is_counted_timed_windowed_and_a_business_operation_only_on_success(metrics: ServerMetrics):
     metrics.observe_tool("xero-create-invoice", "success", 0.5)
     metrics.observe_tool("xero-create-invoice", "error", 0.25)
