@@ -66,9 +66,11 @@ async def test_a_client_that_does_not_accept_gzip_gets_plain_bytes_that_vary_on_
 
 @pytest.mark.parametrize("accepted", ["gzip", "br, gzip;q=0.5"])
 async def test_a_client_that_accepts_gzip_gets_it(accepted: str):
-    async with _client(Middleware(NegotiatedGZipMiddleware, minimum_size=500)) as client:
-        async with client.stream("GET", "/large", headers={"accept-encoding": accepted}) as response:
-            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+    async with (
+        _client(Middleware(NegotiatedGZipMiddleware, minimum_size=500)) as client,
+        client.stream("GET", "/large", headers={"accept-encoding": accepted}) as response,
+    ):
+        raw = b"".join([chunk async for chunk in response.aiter_raw()])
     assert response.headers["content-encoding"] == "gzip"
     assert "Accept-Encoding" in response.headers["vary"]
     assert gzip.decompress(raw).decode() == BODY
