@@ -30,6 +30,7 @@ class Options:
     http: str
     sentia_env: dict[str, str]
     protocol_version: str = MODERN_VERSION
+    echo: str = "async"
 
 
 def measure(server: RunningServer, options: Options) -> dict[str, Any]:
@@ -65,7 +66,7 @@ def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 def run(options: Options) -> dict[str, Any]:
     results: dict[str, list[dict[str, Any]]] = {"bare": [], "sentia": []}
     with (
-        bare_server(options.loop, options.http) as bare,
+        bare_server(options.loop, options.http, options.echo) as bare,
         full_server(options.tool, options.arguments, options.sentia_env) as sentia,
     ):
         for index in range(options.rounds):  # a/b/a/b: drift of the machine hits both alike
@@ -82,7 +83,7 @@ def run(options: Options) -> dict[str, Any]:
     ratio = medians["sentia"]["calls_per_second"] / medians["bare"]["calls_per_second"]
     return {
         "method": {
-            "bare": "mcp MCPServer, one echo tool, streamable HTTP stateless + JSON responses",
+            "bare": f"mcp MCPServer, one {options.echo} echo tool, streamable HTTP stateless + JSON responses",
             "sentia": f"sentia-server serve --transport http, cached read tool {options.tool}, operator API key",
             "uvicorn": {"workers": 1, "loop": options.loop, "http": options.http},
             "client": "one process, keep-alive HTTP/1.1 connections, JSON-RPC tools/call",
@@ -132,11 +133,17 @@ def parse(argv: list[str] | None) -> tuple[Options, Path]:
         default=MODERN_VERSION,
         help=f"MCP revision the client speaks: {MODERN_VERSION} (per request) or a handshake one, e.g. 2025-06-18",
     )
+    parser.add_argument(
+        "--echo",
+        choices=("async", "sync"),
+        default="async",
+        help="the reference's echo tool: a coroutine, or a plain function the SDK runs in a worker thread [async]",
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help=f"where to write the JSON report [{REPORT}]")
     args = parser.parse_args(argv)
     options = Options(
         args.duration, args.warmup, args.concurrency, args.rounds, args.tool, json.loads(args.arguments),
-        args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env), args.protocol_version,
+        args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env), args.protocol_version, args.echo,
     )  # fmt: skip
     return options, args.report
 
@@ -148,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     report_path.write_text(json.dumps(report, indent=2) + "\n")
     bare, sentia = report["median"]["bare"], report["median"]["sentia"]
     print(f"\nmedian of {options.rounds} rounds, {options.concurrency} connections, {options.duration:g} s each:")
-    for name, figures in (("bare echo", bare), ("sentia", sentia)):
+    for name, figures in ((f"{options.echo} echo", bare), ("sentia", sentia)):
         print(
             f"  {name:>9}: {figures['calls_per_second']:8.1f} calls/s  p50 {figures['p50_ms']:.1f} ms  "
             f"p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"

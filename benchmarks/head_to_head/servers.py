@@ -83,11 +83,13 @@ def _process(command: list[str], env: dict[str, str], probe_url: str, name: str)
 
 
 @contextmanager
-def bare_server(loop: str, http: str) -> Iterator[RunningServer]:
-    """The MCP SDK echo server under the uvicorn command line, with Sentia's uvicorn settings."""
+def bare_server(loop: str, http: str, echo: str = "async") -> Iterator[RunningServer]:
+    """The MCP SDK echo server under the uvicorn command line, with Sentia's uvicorn settings; `echo` is "async" (a
+    coroutine tool) or "sync" (a plain function, which the SDK runs in a worker thread)."""
     port = free_port()
+    application = {"async": "app", "sync": "sync_app"}[echo]
     command = [
-        sys.executable, "-m", "uvicorn", "benchmarks.head_to_head.bare:app",
+        sys.executable, "-m", "uvicorn", f"benchmarks.head_to_head.bare:{application}",
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--loop", loop, "--http", http,
         "--no-access-log", "--no-server-header", "--timeout-keep-alive", "5", "--log-level", "warning",
     ]  # fmt: skip
