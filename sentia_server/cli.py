@@ -139,7 +139,7 @@ def _serve_http(settings: Settings) -> None:
         log_config=None,
         access_log=False,
         server_header=False,
-        timeout_keep_alive=5,
+        timeout_keep_alive=settings.http_keep_alive_seconds,
     )
     uvicorn.Server(config).run()
 

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
         default_factory=lambda: ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
     )
     max_request_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
+    http_keep_alive_seconds: int = Field(
+        default=75,
+        ge=1,
+        le=3600,
+        description="How long an idle client connection stays open. Longer than a proxy's upstream keep-alive "
+        "(nginx: 60 s), or the proxy reuses connections this server is closing and its clients see errors.",
+    )
     max_json_depth: int = Field(default=32, ge=4, le=256, description="Deepest nesting a JSON request body may have.")
     mcp_direct_tool_calls: bool = Field(
         default=True,

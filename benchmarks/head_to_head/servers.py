@@ -91,7 +91,7 @@ def bare_server(loop: str, http: str, echo: str = "async") -> Iterator[RunningSe
     command = [
         sys.executable, "-m", "uvicorn", f"benchmarks.head_to_head.bare:{application}",
         "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--loop", loop, "--http", http,
-        "--no-access-log", "--no-server-header", "--timeout-keep-alive", "5", "--log-level", "warning",
+        "--no-access-log", "--no-server-header", "--timeout-keep-alive", "75", "--log-level", "warning",
     ]  # fmt: skip
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     url = f"http://127.0.0.1:{port}/mcp"

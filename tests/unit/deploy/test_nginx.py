@@ -72,6 +72,10 @@ def test_no_version_banner_and_compression_on():
 
 def test_upstream_keepalive_and_forwarded_headers():
     assert int(_values(SITE, "keepalive")[0]) > 0
+    # nginx must give up an idle upstream connection before the server closes it, or it sends requests into a
+    # connection being closed and answers them 502.
+    (idle,) = _values(SITE, "keepalive_timeout")
+    assert _seconds(idle) < Settings.model_fields["http_keep_alive_seconds"].default
     assert "1.1" in _values(SITE, "proxy_http_version")
     headers = _values(SITE, "proxy_set_header")
     for header in (

@@ -26,3 +26,12 @@ def test_the_http_server_is_configured_with_them(monkeypatch: pytest.MonkeyPatch
     cli._serve_http(make_settings())
     [config] = seen
     assert (config.loop, config.http, config.workers, config.access_log) == ("uvloop", "httptools", 1, False)
+
+
+def test_idle_connections_stay_open_as_long_as_configured(monkeypatch: pytest.MonkeyPatch, make_settings):
+    seen: list[uvicorn.Config] = []
+    monkeypatch.setattr(cli, "_run", lambda function: lambda *args: None)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda server: seen.append(server.config))
+    cli._serve_http(make_settings())
+    cli._serve_http(make_settings(http_keep_alive_seconds=120))
+    assert [config.timeout_keep_alive for config in seen] == [75, 120]
