@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -92,8 +91,6 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await runtime.start()
-        # What startup built lives as long as the process; collections need not walk it again and again.
-        gc.freeze()
         try:
             async with mcp_server.session_manager.run():
                 yield
