@@ -18,7 +18,8 @@ def request_header(scope: Scope, name: bytes) -> bytes | None:
 
 
 def add_vary(message: Message, token: bytes) -> None:
-    """Adds `token` to the `Vary` header of a response start message, joining any values already there."""
+    """Adds `token` to the `Vary` header of a response start message, joining all the values already there
+    (Starlette's `MutableHeaders.add_vary_header` keeps the first of several `Vary` headers and drops the others)."""
     headers = list(message.get("headers", ()))
     present = [value for name, value in headers if name.lower() == b"vary"]
     if present:
