@@ -16,8 +16,9 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 import structlog
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from sentia_server.storage.bulk_insert import insert_rows
 from sentia_server.storage.database import Database
 from sentia_server.storage.tables import ToolExecution, utcnow
 
@@ -95,8 +96,9 @@ class ToolExecutionLog:
             batch, self._pending = self._pending, []
             try:
                 async with self._database.session() as session:
-                    # One multi-row INSERT, without the ORM's per-object bookkeeping: nothing reads these rows back.
-                    await session.execute(insert(ToolExecution), [_values(entry, when) for _, entry, when in batch])
+                    # Multi-row INSERTs, without the ORM's per-object bookkeeping: nothing reads these rows back.
+                    rows = [_values(entry, when) for _, entry, when in batch]
+                    await insert_rows(session, _TABLE, rows)
             except BaseException:
                 kept = [*batch, *self._pending]
                 self._pending = kept[: self._max_pending]
@@ -135,6 +137,7 @@ class ToolExecutionLog:
             log.error("tool executions not written yet", pending=len(self._pending), error_type=type(error).__name__)
 
 
+_TABLE = ToolExecution.metadata.tables[ToolExecution.__tablename__]
 _RECORD_FIELDS = tuple(field.name for field in fields(ToolExecutionRecord))
 
 
