@@ -19,10 +19,11 @@ from typing import Any, Protocol
 import httpx
 import structlog
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from sentia_server.integrations.health import record_outcome
+from sentia_server.security.memory_storage import SweptMemoryStorage
 
 log = structlog.get_logger(__name__)
 
@@ -132,7 +133,7 @@ class RateLimiter:
         on_close: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._shared = MovingWindowRateLimiter(storage) if storage is not None else None
-        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._local = MovingWindowRateLimiter(SweptMemoryStorage())
         self._max_wait = max_wait
         self._on_close = on_close
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import structlog
 from limits import RateLimitItem, RateLimitItemPerSecond
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
@@ -27,6 +27,7 @@ from sentia_server.auth.attempt import close_attempt, open_attempt
 from sentia_server.auth.challenge import REFUSED_CREDENTIAL_TEXT, bearer_challenge
 from sentia_server.config import Settings
 from sentia_server.observability.context import request_id_var
+from sentia_server.security.memory_storage import SweptMemoryStorage
 from sentia_server.storage.audit_events import ANONYMOUS, Action, AuditRecord, AuditTrail, Outcome
 
 log = structlog.get_logger(__name__)
@@ -49,7 +50,7 @@ class AuthLockout:
         self.window_seconds = window_seconds
         self._item: RateLimitItem = RateLimitItemPerSecond(attempts, window_seconds)
         self._shared = MovingWindowRateLimiter(storage) if storage is not None else None
-        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._local = MovingWindowRateLimiter(SweptMemoryStorage())
         self._last_local_failure = -math.inf
         """When (time.time(), the clock of the limits library) a failure was last counted in process memory."""
         self._on_close = on_close

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Protocol
 
 import structlog
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import AfterValidator
@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentia_server.auth.permissions import TOOL_PERMISSIONS
 from sentia_server.auth.principal import Principal
+from sentia_server.security.memory_storage import SweptMemoryStorage
 
 log = structlog.get_logger(__name__)
 
@@ -139,7 +140,7 @@ class ToolRateLimiter:
         self, storage: Storage | None = None, *, on_close: Callable[[], Awaitable[None]] | None = None
     ) -> None:
         self._shared = SlidingWindowCounterRateLimiter(storage) if storage is not None else None
-        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._local = SlidingWindowCounterRateLimiter(SweptMemoryStorage())
         self._on_close = on_close
 
     @classmethod

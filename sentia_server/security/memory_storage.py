@@ -1,0 +1,32 @@
+"""In-process counting for the rate limits, lockout and vendor limits when no Redis is configured.
+
+The `limits` library's in-memory storage starts a sweep of every key it holds after each counted hit, as a new task
+once the previous sweep has finished. Under load that is a task per request and work that grows with the number of
+callers and limits tracked: about 40 µs a hit with one key and 200 µs with a thousand, against 10 µs for the count.
+The sweep only frees memory; counters and windows are checked against the clock when read, so here it runs at most
+once per `sweep_seconds`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from limits.aio.storage import MemoryStorage
+
+DEFAULT_SWEEP_SECONDS = 1.0
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """`limits`' `memory://` storage whose sweep of expired keys runs at most once per `sweep_seconds`."""
+
+    def __init__(self, *, sweep_seconds: float = DEFAULT_SWEEP_SECONDS) -> None:
+        self.sweep_seconds = sweep_seconds
+        self._next_sweep = 0.0
+        super().__init__()
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the hook's name in `MemoryStorage`
+        now = time.monotonic()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.sweep_seconds
+        await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
