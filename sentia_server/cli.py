@@ -126,6 +126,7 @@ def _serve_http(settings: Settings) -> None:
     import uvicorn
 
     from sentia_server.app import create_app
+    from sentia_server.http_server import FrozenStartupServer
 
     # Start once before uvicorn so that a startup problem ends with its message, not a server traceback.
     _run(_preflight)(settings)
@@ -141,7 +142,7 @@ def _serve_http(settings: Settings) -> None:
         server_header=False,
         timeout_keep_alive=settings.http_keep_alive_seconds,
     )
-    uvicorn.Server(config).run()
+    FrozenStartupServer(config).run()
 
 
 @main.command()
