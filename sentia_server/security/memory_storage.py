@@ -2,7 +2,8 @@
 
 The `limits` library's in-memory storage starts a sweep of every key it holds after each counted hit, as a new task
 once the previous sweep has finished. Under load that is a task per request and work that grows with the number of
-callers and limits tracked: about 40 µs a hit with one key and 200 µs with a thousand, against 10 µs for the count.
+callers and limits tracked: 18 to 35 µs a hit with one key and about 170 µs with a thousand, against 12 to 13 µs
+with the sweep at most once a second (the event loop turning between hits, as it does under load).
 The sweep only frees memory; counters and windows are checked against the clock when read, so here it runs at most
 once per `sweep_seconds`.
 """

@@ -25,7 +25,7 @@ BindProcessor = Callable[[Any], Any] | None
 
 
 async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert `rows` (each with the same keys, all columns of `table`) in the session's transaction."""
+    """Insert `rows` (each with the same keys, every key a column of `table`) in the session's transaction."""
     if not rows:
         return
     connection = await session.connection()
