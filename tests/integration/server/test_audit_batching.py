@@ -13,7 +13,6 @@ from structlog.testing import capture_logs
 from sentia_server.runtime import open_runtime
 from sentia_server.storage.audit import ToolExecutionLog, ToolExecutionRecord
 from sentia_server.storage.database import Database
-from sentia_server.storage.migrate import upgrade_to_head
 from sentia_server.storage.tables import ToolExecution
 
 pytestmark = pytest.mark.anyio
@@ -30,14 +29,6 @@ def record(tool: str = "list-tools") -> ToolExecutionRecord:
         status="success",
         duration_ms=1.0,
     )
-
-
-@pytest.fixture
-async def database(backend_settings):
-    db = Database(backend_settings.resolved_database_url)
-    await upgrade_to_head(db)
-    yield db
-    await db.aclose()
 
 
 async def eventually(condition: Callable[[], Awaitable[bool]], *, seconds: float = 5.0) -> None:

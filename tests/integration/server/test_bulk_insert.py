@@ -9,7 +9,6 @@ from sqlalchemy import event, select, text
 
 from sentia_server.storage.bulk_insert import SQLITE_MAX_VARIABLES, insert_rows
 from sentia_server.storage.database import Database
-from sentia_server.storage.migrate import upgrade_to_head
 from sentia_server.storage.tables import ToolExecution
 
 pytestmark = pytest.mark.anyio
@@ -32,14 +31,6 @@ def row(number: int) -> dict[str, object]:
         "request_id": None if number % 3 else f"req-{number}",
         "occurred_at": STARTED + timedelta(milliseconds=number),
     }
-
-
-@pytest.fixture
-async def database(backend_settings):
-    db = Database(backend_settings.resolved_database_url)
-    await upgrade_to_head(db)
-    yield db
-    await db.aclose()
 
 
 class Statements:

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.anyio
 
 @pytest.fixture
 async def database(backend_settings):
+    """Not migrated, unlike the shared fixture: these tests run the migrations themselves."""
     db = Database(backend_settings.resolved_database_url)
     yield db
     await db.aclose()
