@@ -30,4 +30,4 @@ class SweptMemoryStorage(MemoryStorage):
         if now < self._next_sweep:
             return
         self._next_sweep = now + self.sweep_seconds
-        await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+        await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]  # mypy does not model name mangling
