@@ -26,7 +26,8 @@ async def test_the_local_stack_answers_vendor_tools_from_the_simulators(embedded
         key = re.search(r"Development API key \(admin\):\s+(\S+)", log)
         assert key, log
         async with (
-            httpx2.AsyncClient(headers={"Authorization": f"Bearer {key.group(1)}"}) as http,
+            # The AI tools' answers take seconds under coverage on a busy machine: more than httpx's default 5 s.
+            httpx2.AsyncClient(headers={"Authorization": f"Bearer {key.group(1)}"}, timeout=60) as http,
             Client(streamable_http_client(server.mcp_url, http_client=http)) as client,
         ):
             status = await client.call_tool("system-status", {})
