@@ -112,6 +112,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.timeout(600)  # six gate runs of five benchmark processes each: over the default 120 s on a slow machine
 def test_five_unchanged_reruns_all_pass(project: Path):
     for rerun in range(1, 6):
         result = run_gate(project)
