@@ -23,7 +23,7 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from sentia_server.integrations.health import record_outcome
-from sentia_server.security.memory_storage import SweptMemoryStorage
+from sentia_server.limit_storage import SweptMemoryStorage
 
 log = structlog.get_logger(__name__)
 

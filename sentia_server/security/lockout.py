@@ -26,8 +26,8 @@ from sentia_server.auth.api_keys import looks_like_api_key, split_key
 from sentia_server.auth.attempt import close_attempt, open_attempt
 from sentia_server.auth.challenge import REFUSED_CREDENTIAL_TEXT, bearer_challenge
 from sentia_server.config import Settings
+from sentia_server.limit_storage import SweptMemoryStorage
 from sentia_server.observability.context import request_id_var
-from sentia_server.security.memory_storage import SweptMemoryStorage
 from sentia_server.storage.audit_events import ANONYMOUS, Action, AuditRecord, AuditTrail, Outcome
 
 log = structlog.get_logger(__name__)

@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentia_server.auth.permissions import TOOL_PERMISSIONS
 from sentia_server.auth.principal import Principal
-from sentia_server.security.memory_storage import SweptMemoryStorage
+from sentia_server.limit_storage import SweptMemoryStorage
 
 log = structlog.get_logger(__name__)
 

@@ -11,7 +11,7 @@ from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter, SlidingWindowCounterRateLimiter
 
-from sentia_server.security.memory_storage import SweptMemoryStorage
+from sentia_server.limit_storage import SweptMemoryStorage
 
 pytestmark = pytest.mark.anyio
 
