@@ -74,13 +74,14 @@ class Machine:
         return f"{self.cpu}, Python {self.python}"
 
 
-def default_command(python: str, report: Path) -> list[str]:
-    """One pytest-benchmark run of the project's `benchmarks/` folder, with steady round settings."""
+def default_command(python: str, report: Path, *, only: list[str] | None = None) -> list[str]:
+    """One pytest-benchmark run of the project's `benchmarks/` folder, or of the benchmarks `only` names (fullnames,
+    which are pytest node ids), with steady round settings."""
     return [
         python,
         "-m",
         "pytest",
-        "benchmarks",
+        *(only or ["benchmarks"]),
         "-p",
         "no:cacheprovider",
         "-rfE",
@@ -94,36 +95,57 @@ class BenchmarksGate:
     title = "Benchmarks"
 
     def produce(self, ctx: GateContext) -> None:
-        """Run the benchmarks `runs` times, one process after another, and write the combined report."""
+        """Run the benchmarks `runs` times, one process after another, and write the combined report; then re-measure
+        any benchmark beyond the tolerance, with the reference, in up to `confirm_runs` more processes."""
         config = ctx.config.benchmarks
         report = ctx.report(config.report)
         ctx.reports_dir.mkdir(parents=True, exist_ok=True)
         parts = [run_report_path(report, run) for run in range(1, config.runs + 1)]
-        for stale in (report, run_record_path(report), *parts):
+        confirmation_parts = [
+            run_report_path(report, run) for run in range(config.runs + 1, config.runs + config.confirm_runs + 1)
+        ]
+        for stale in (report, run_record_path(report), *parts, *confirmation_parts):
             stale.unlink(missing_ok=True)
+        runs = [self._run(ctx, part) for part in parts]
+        self._write(report, parts, runs, confirmations=[])
+        confirmations: list[dict[str, Any]] = []
+        for part in confirmation_parts:
+            suspects = regressed(ctx)
+            if not suspects:
+                break
+            runs.append(self._run(ctx, part, only=suspects))
+            parts.append(part)
+            confirmations.append({"run": len(parts), "benchmarks": suspects})
+            self._write(report, parts, runs, confirmations=confirmations)
+
+    def _run(self, ctx: GateContext, part: Path, *, only: list[str] | None = None) -> ToolRun:
+        """One benchmark process writing `part`; `only` narrows the default command to those benchmarks (a
+        configured command always runs whole)."""
+        config = ctx.config.benchmarks
+        if config.command:
+            reports, report = str(ctx.reports_dir), str(part)
+            command = [item.replace("{reports}", reports).replace("{report}", report) for item in config.command]
+        else:
+            command = default_command(ctx.python, part, only=only)
         # String hashes are salted per process; one fixed seed gives every run the same dict and set layouts.
         env = {"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", HASH_SEED)}
-        runs: list[ToolRun] = []
-        for part in parts:
-            if config.command:
-                command = [
-                    item.replace("{reports}", str(ctx.reports_dir)).replace("{report}", str(part))
-                    for item in config.command
-                ]
-            else:
-                command = default_command(ctx.python, part)
-            run = run_tool(command, cwd=ctx.root, timeout=config.timeout_seconds, env=env)
-            runs.append(run)
-            if not part.is_file():
-                output = (run.stderr.strip() or run.stdout.strip())[-500:]
-                if "unrecognized arguments: --benchmark" in output:
-                    raise ToolUnavailable("pytest-benchmark is not installed (pip install 'sentia[gates]')")
-                raise ToolUnavailable(f"the benchmark run wrote no report at {part} (exit {run.exit_code}): {output}")
+        run = run_tool(command, cwd=ctx.root, timeout=config.timeout_seconds, env=env)
+        if not part.is_file():
+            output = (run.stderr.strip() or run.stdout.strip())[-500:]
+            if "unrecognized arguments: --benchmark" in output:
+                raise ToolUnavailable("pytest-benchmark is not installed (pip install 'sentia[gates]')")
+            raise ToolUnavailable(f"the benchmark run wrote no report at {part} (exit {run.exit_code}): {output}")
+        return run
+
+    @staticmethod
+    def _write(report: Path, parts: list[Path], runs: list[ToolRun], *, confirmations: list[dict[str, Any]]) -> None:
         write_tool_record(run_record_path(report), merge_runs(runs))
         try:
             combined = combine([read_json(part) for part in parts])
         except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
             raise ToolUnavailable(f"cannot combine the benchmark reports {parts[0]}...: {error}") from None
+        if confirmations:
+            combined["confirmations"] = confirmations
         report.write_text(json.dumps(combined, indent=1))
 
     def evaluate(self, ctx: GateContext) -> GateResult:
@@ -149,9 +171,12 @@ class BenchmarksGate:
                 "fixed pure-Python work, which every median is divided by",
             )
         sides: list[tuple[dict[str, Measured], Measured, Machine]] = []
+        confirmations: Any = []
         for path in (report, baseline_path):
             try:
                 data = read_json(path)
+                if path == report:
+                    confirmations = data.get("confirmations") or []
                 measured = read_report(data)
                 machine = read_machine(data)
             except (OSError, json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
@@ -166,7 +191,31 @@ class BenchmarksGate:
         result = compare(current, baseline, reference, baseline_reference, config, failures=failures)
         if machine != baseline_machine:
             result.notes.append(f"the baseline was measured on {baseline_machine}; this run on {machine}")
+        result.notes.extend(confirmation_notes(confirmations, reference))
         return result
+
+
+def regressed(ctx: GateContext) -> list[str]:
+    """The fullnames of the benchmarks now beyond the tolerance, and the reference's last, for a confirmation run;
+    empty when none is, or when the report cannot be judged (evaluate says why)."""
+    result = BenchmarksGate().evaluate(ctx)
+    rows = result.details.get("benchmarks", [])
+    suspects = [row["benchmark"] for row in rows if row["status"] == "compared" and not row["passed"]]
+    return [*suspects, result.details["reference"]["benchmark"]] if suspects else []
+
+
+def confirmation_notes(confirmations: Any, reference: Measured) -> list[str]:
+    """What the confirmation runs re-measured: a slowdown fails only if it held in every one of them."""
+    notes: list[str] = []
+    for confirmation in confirmations if isinstance(confirmations, list) else []:
+        if not isinstance(confirmation, dict):
+            continue
+        names = [str(name).split("::")[-1] for name in confirmation.get("benchmarks", []) if name != reference.fullname]
+        notes.append(
+            f"run {confirmation.get('run')} re-measured {', '.join(names)} beside the reference: "
+            "it was beyond the tolerance in the runs before"
+        )
+    return notes
 
 
 def run_report_path(report: Path, run: int) -> Path:

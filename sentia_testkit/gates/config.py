@@ -164,6 +164,13 @@ class BenchmarksConfig(_Section):
         description="Processes the benchmarks run in, one after another; the fastest run's median counts, because "
         "a process's memory layout alone, or a burst of load, can slow a median by a third.",
     )
+    confirm_runs: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description="Further processes, each re-measuring only the benchmarks still beyond the tolerance (and the "
+        "reference), until none is; a burst of load during the first runs passes, a real slowdown holds in every one.",
+    )
     timeout_seconds: float = Field(default=1800, gt=0, description="For each run.")
     reference: str | None = Field(
         default=None,

@@ -1,9 +1,10 @@
-"""The benchmarks gate on a throwaway project, with its default runs (five pytest-benchmark processes each): a
-baseline, then five unchanged reruns that must all pass, and a planted 3x slowdown that must fail, naming the
-limit and the measured slowdown."""
+"""The benchmarks gate on a throwaway project, with its default runs (five pytest-benchmark processes each, and up to
+three confirmation runs of whatever looks slower): a baseline, then five unchanged reruns that must all pass, and a
+planted 3x slowdown that must fail after its confirmation runs, naming the limit and the measured slowdown."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -137,3 +138,10 @@ def test_a_planted_3x_slowdown_fails_naming_the_limit_and_the_slowdown(project: 
     slowdown = changes(result)["test_totals_by_sku"]
     assert 1.0 <= slowdown <= 4.0, f"a 3x slower loop measured {slowdown:+.0%}"
     assert f", {percent(slowdown)}; median " in failed[0].measured
+    combined = json.loads((slower / "reports" / "benchmarks.json").read_text())
+    suspects = ["benchmarks/test_workload.py::test_totals_by_sku", "benchmarks/test_workload.py::test_reference"]
+    assert combined["confirmations"] == [{"run": run, "benchmarks": suspects} for run in (6, 7, 8)]
+    assert {entry["name"] for entry in combined["benchmarks"] if entry["run"] > 5} == {
+        "test_totals_by_sku",
+        "test_reference",
+    }

@@ -345,6 +345,74 @@ def test_produce_then_evaluate_judges_the_combined_report(tmp_path: Path):
     assert result.summary.endswith("largest change test_tool_call -17%")
 
 
+# A stand-in whose test_tool_call takes 2 ms (twice the baseline's 1 ms) in the runs argv[2] lists, 1 ms otherwise.
+FLAKY_RUN = """\
+import json, re, sys
+run = int(re.search(r"-(\\d+)\\.json$", sys.argv[1])[1])
+slow = {int(n) for n in sys.argv[2].split(",") if n}
+medians = {"test_reference": 5e-4, "test_tool_call": 2e-3 if run in slow else 1e-3}
+benchmarks = [{"name": n, "fullname": "benchmarks/test_server.py::" + n, "stats": {"median": m}} for n, m in medians.items()]
+json.dump({"machine_info": {}, "benchmarks": benchmarks}, open(sys.argv[1], "w"))
+"""
+CONFIRM_BASELINE = {"test_reference": 5e-4, "test_tool_call": 1e-3}
+
+
+def produce_and_judge(tmp_path: Path, slow_runs: str, **config: Any) -> tuple[GateResult, dict[str, Any]]:
+    ctx = make_context(tmp_path, command=[sys.executable, "-c", FLAKY_RUN, "{report}", slow_runs], **config)
+    write(tmp_path / "benchmarks" / "baseline.json", report(CONFIRM_BASELINE))
+    BenchmarksGate().produce(ctx)
+    return BenchmarksGate().evaluate(ctx), json.loads(ctx.report("benchmarks.json").read_text())
+
+
+def test_a_slowdown_in_every_first_run_is_re_measured_and_passes_when_it_does_not_hold(tmp_path: Path):
+    result, combined = produce_and_judge(tmp_path, "1,2", runs=2, confirm_runs=3)
+
+    assert result.status is GateStatus.PASS, result.summary
+    assert combined["runs"] == 3
+    assert combined["confirmations"] == [
+        {"run": 3, "benchmarks": [f"{FILE}::test_tool_call", f"{FILE}::test_reference"]}
+    ]
+    assert "run 3 re-measured test_tool_call beside the reference: it was beyond the tolerance in the runs before" in (
+        result.notes
+    )
+
+
+def test_a_slowdown_that_holds_in_every_confirmation_run_fails(tmp_path: Path):
+    result, combined = produce_and_judge(tmp_path, "1,2,3,4", runs=2, confirm_runs=2)
+
+    assert result.status is GateStatus.FAIL
+    assert result.summary.startswith("test_tool_call median (normalised) 4x reference (baseline 2x, +100%")
+    assert combined["runs"] == 4
+    assert [confirmation["run"] for confirmation in combined["confirmations"]] == [3, 4]
+    assert sum("re-measured test_tool_call" in note for note in result.notes) == 2
+
+
+@pytest.mark.parametrize("confirm_runs", [0, 3])
+def test_no_confirmation_run_without_a_slowdown_or_when_turned_off(tmp_path: Path, confirm_runs: int):
+    result, combined = produce_and_judge(tmp_path, "" if confirm_runs else "1,2", runs=2, confirm_runs=confirm_runs)
+
+    assert combined["runs"] == 2
+    assert "confirmations" not in combined
+    assert result.status is (GateStatus.PASS if confirm_runs else GateStatus.FAIL)
+
+
+def test_stale_confirmation_reports_are_removed(tmp_path: Path):
+    stale = write(tmp_path / "reports" / "benchmarks-3.json", report(CONFIRM_BASELINE))
+
+    produce_and_judge(tmp_path, "", runs=2, confirm_runs=1)
+
+    assert not stale.exists()
+
+
+def test_a_confirmation_run_of_the_default_command_measures_only_the_suspects_and_the_reference(tmp_path: Path):
+    only = [f"{FILE}::test_tool_call", f"{FILE}::test_reference"]
+
+    command = default_command("python", tmp_path / "b.json", only=only)
+
+    assert command[:5] == ["python", "-m", "pytest", *only]
+    assert "benchmarks" not in command
+
+
 def test_produce_is_unavailable_when_a_run_writes_something_that_is_not_json(tmp_path: Path):
     script = "import sys; open(sys.argv[1], 'w').write('{half a report')"
     ctx = make_context(tmp_path, command=[sys.executable, "-c", script, "{report}"], runs=1)
