@@ -6,15 +6,9 @@ from __future__ import annotations
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
+from sentia_server.http_headers import request_header
+
 ACCEPT_ENCODING = b"accept-encoding"
-
-
-def request_header(scope: Scope, name: bytes) -> bytes | None:
-    """The first value of the (lower-case) header `name`, or None; without building a `Headers` per lookup."""
-    for key, value in scope["headers"]:
-        if key.lower() == name:
-            return bytes(value)
-    return None
 
 
 def add_vary(message: Message, token: bytes) -> None:

@@ -15,6 +15,7 @@ import binascii
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -40,6 +41,7 @@ HASH_KEY_VARIABLE = "SENTIA_API_KEY_HASH_KEY"
 _MIN_FILE_KEY_BYTES = 32
 DEFAULT_TTL = timedelta(days=90)
 _VERIFIED_CACHE_SIZE = 4096
+_KEY_ID = re.compile(f"[0-9a-f]{{{_KEY_ID_BYTES * 2}}}")
 
 
 class HashKeyError(Exception):
@@ -98,7 +100,7 @@ def split_key(token: str) -> tuple[str, str] | None:
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
     key_id, secret = parts[1], parts[2]
-    if len(key_id) != _KEY_ID_BYTES * 2 or not all(c in "0123456789abcdef" for c in key_id) or len(secret) < 32:
+    if _KEY_ID.fullmatch(key_id) is None or len(secret) < 32:
         return None
     return key_id, secret
 
@@ -162,6 +164,24 @@ def _file_key(path: Path) -> bytes:
     return key
 
 
+@dataclass(frozen=True, slots=True)
+class _StoredKey:
+    """What verifying a key needs of its row, with the principal it proves built once: kept for verified keys."""
+
+    key_hash: str
+    hash_scheme: str
+    revoked_at: datetime | None
+    expires_at: datetime | None
+    principal: Principal
+
+    @classmethod
+    def of(cls, row: ApiKey) -> _StoredKey:
+        principal = Principal(
+            subject=f"api-key:{row.id}", role=Role(row.role), tenant=row.tenant, auth_method=AuthMethod.API_KEY
+        )
+        return cls(row.key_hash, row.hash_scheme, row.revoked_at, row.expires_at, principal)
+
+
 class ApiKeyStore:
     """Creates, verifies, rotates, lists and revokes API keys in the `api_keys` table."""
 
@@ -179,7 +199,7 @@ class ApiKeyStore:
         # Rows of keys verified in the last few seconds, so a busy client does not cost a database read per call.
         # Revocation and rotation here evict at once; a change made by another process is seen after at most
         # `verified_cache_seconds`. Only rows already verified are kept, and every use re-checks secret and expiry.
-        self._verified: TTLCache[str, ApiKey] | None = (
+        self._verified: TTLCache[str, _StoredKey] | None = (
             TTLCache(maxsize=_VERIFIED_CACHE_SIZE, ttl=verified_cache_seconds) if verified_cache_seconds > 0 else None
         )
 
@@ -198,25 +218,24 @@ class ApiKeyStore:
         parts = split_key(token)
         if parts is None:
             raise CredentialRefused("the API key is malformed", reason="malformed")
-        row = cached = self._verified.get(parts[0]) if self._verified is not None else None
-        if row is None:
+        key = cached = self._verified.get(parts[0]) if self._verified is not None else None
+        if key is None:
             async with self._database.session() as session:
                 row = await session.get(ApiKey, parts[0])
-        if row is None:
-            raise CredentialRefused("no API key has this id", reason="unknown_key")
-        if not self._hasher.matches(row.key_hash, row.hash_scheme, token):
+            if row is None:
+                raise CredentialRefused("no API key has this id", reason="unknown_key")
+            key = _StoredKey.of(row)
+        if not self._hasher.matches(key.key_hash, key.hash_scheme, token):
             raise CredentialRefused("the API key's secret does not match", reason="wrong_secret")
-        if row.revoked_at is not None:
+        if key.revoked_at is not None:
             raise CredentialRefused("the API key is revoked", reason="revoked")
-        if row.expires_at is not None and row.expires_at <= utcnow():
+        if key.expires_at is not None and key.expires_at <= utcnow():
             raise CredentialRefused("the API key has expired", reason="expired")
-        if row.hash_scheme != HASH_SCHEME:
-            await self._rehash(row.id, row.hash_scheme, token)
+        if key.hash_scheme != HASH_SCHEME:
+            await self._rehash(parts[0], key.hash_scheme, token)
         elif self._verified is not None and cached is None:  # a hit must not extend its own lifetime
-            self._verified[row.id] = row
-        return Principal(
-            subject=f"api-key:{row.id}", role=Role(row.role), tenant=row.tenant, auth_method=AuthMethod.API_KEY
-        )
+            self._verified[parts[0]] = key
+        return key.principal
 
     async def authenticate(self, token: str) -> Principal | None:
         """The principal of a valid, unexpired, unrevoked key; None for anything else."""

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
+from cachetools import LRUCache
 from mcp.server.auth.middleware.auth_context import auth_context_var
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
 from mcp.server.auth.provider import AccessToken
@@ -54,6 +55,10 @@ TOOLS_CALL = "tools/call"
 _PARAM_HEADER_PREFIX = MCP_PARAM_HEADER_PREFIX.lower().encode()
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
+RENDERED_BYTES = 8 * 1024 * 1024
+RENDERED_MAX_BYTES = 128 * 1024
+"""Results answered from their wire form are kept rendered, keyed by that form: 8 MiB of results up to 128 KiB."""
+
 ResultConversion = Callable[[ToolSpec[Any, Any], Any], CallToolResult | InputRequiredResult]
 
 
@@ -85,6 +90,8 @@ class DirectToolCalls:
         self._executor = executor
         self._credentials = credentials
         self._transport_security = TransportSecurityMiddleware(transport_security)
+        # A cached result comes back as the same bytes object while it stays in the cache (cache.compression).
+        self._rendered: LRUCache[bytes, bytes] = LRUCache(maxsize=RENDERED_BYTES, getsizeof=len)
         # A tool whose schema binds arguments to Mcp-Param-* headers is left to the SDK, which checks them.
         self._tools: dict[str, ToolSpec[Any, Any]] = {
             spec.name: spec for spec in registry if not x_mcp_header_map(spec.input_schema)
@@ -159,12 +166,21 @@ class DirectToolCalls:
         if type(result) is spec.output_model:
             result = SerializedResult.of(result)
         if isinstance(result, SerializedResult):
-            text = json.dumps(result.json.decode(), ensure_ascii=False).encode()
-            return (
-                b'{"content":[{"type":"text","text":' + text + b'}],"structuredContent":' + result.json
-                + b',"isError":false,"resultType":"complete","_meta":' + self._result_meta + b"}"
-            )  # fmt: skip
+            rendered = self._rendered.get(result.json)
+            if rendered is None:
+                rendered = self._rendered_result(result.json)
+                if len(result.json) <= RENDERED_MAX_BYTES:
+                    self._rendered[result.json] = rendered
+            return rendered
         return self._shaped(self._convert_result(spec, result), version)
+
+    def _rendered_result(self, result_json: bytes) -> bytes:
+        """A result in its wire form as the JSON of a `CallToolResult`: its text content and its structured content."""
+        text = json.dumps(result_json.decode(), ensure_ascii=False).encode()
+        return (
+            b'{"content":[{"type":"text","text":' + text + b'}],"structuredContent":' + result_json
+            + b',"isError":false,"resultType":"complete","_meta":' + self._result_meta + b"}"
+        )  # fmt: skip
 
     def _shaped(self, result: BaseModel, version: str) -> bytes:
         """A result model in the wire shape of `version`, as the SDK's runner shapes it."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope
+
+from sentia_server.http_headers import request_header_text
 
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
@@ -14,7 +15,7 @@ def has_json_body(scope: Scope) -> bool:
     """A POST, PUT or PATCH whose Content-Type is JSON (`application/json` or `application/*+json`)."""
     if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
         return False
-    media_type = Headers(scope=scope).get("content-type", "").split(";", 1)[0].strip().lower()
+    media_type = (request_header_text(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
     return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sentia_server.http_encoding import request_header, varying_on
+from sentia_server.http_encoding import varying_on
+from sentia_server.http_headers import request_header
 from sentia_server.security.hosts import PUBLIC_PREFIXES, allowlist_pattern
 
 ALLOWED_METHODS = ("GET", "POST", "OPTIONS")

@@ -6,9 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sentia_server.http_headers import request_header_text
 
 PUBLIC_PREFIXES = ("/.well-known/",)
 """Public, read-only documents any origin may read (OAuth protected resource metadata); the Host check still applies."""
@@ -38,9 +39,8 @@ class HostOriginMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        host = headers.get("host")
-        origin = headers.get("origin")
+        host = request_header_text(scope, b"host")
+        origin = request_header_text(scope, b"origin")
         response: JSONResponse | None = None
         if not host:
             response = _error(400, "missing_host", "the request has no Host header")

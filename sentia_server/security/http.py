@@ -8,10 +8,11 @@ import secrets
 import time
 
 import structlog
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sentia_server.http_headers import request_header, request_header_text
 from sentia_server.observability.context import request_id_var
 
 log = structlog.get_logger(__name__)
@@ -51,7 +52,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+        offered = request_header_text(scope, b"x-request-id") or ""
         request_id = offered if _VALID_REQUEST_ID.match(offered) else secrets.token_hex(16)
         token = request_id_var.set(request_id)
         structlog.contextvars.bind_contextvars(request_id=request_id)
@@ -113,11 +114,10 @@ class ApiKeyHeaderMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = Headers(scope=scope)
-            api_key = headers.get("x-api-key")
-            if api_key and "authorization" not in headers:
+            api_key = request_header(scope, b"x-api-key")
+            if api_key and request_header(scope, b"authorization") is None:
                 scope = dict(scope)
-                scope["headers"] = [*scope["headers"], (b"authorization", f"Bearer {api_key}".encode("latin-1"))]
+                scope["headers"] = [*scope["headers"], (b"authorization", b"Bearer " + api_key)]
         await self.app(scope, receive, send)
 
 

@@ -18,7 +18,7 @@ import structlog
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,6 +26,7 @@ from sentia_server.auth.api_keys import looks_like_api_key, split_key
 from sentia_server.auth.attempt import close_attempt, open_attempt
 from sentia_server.auth.challenge import REFUSED_CREDENTIAL_TEXT, bearer_challenge
 from sentia_server.config import Settings
+from sentia_server.http_headers import request_header_text
 from sentia_server.limit_storage import SweptMemoryStorage
 from sentia_server.observability.context import request_id_var
 from sentia_server.storage.audit_events import ANONYMOUS, Action, AuditRecord, AuditTrail, Outcome
@@ -114,9 +115,9 @@ class AuthLockout:
         return await action(self._local)
 
 
-def bearer_credential(headers: Headers) -> str | None:
+def bearer_credential(scope: Scope) -> str | None:
     """The credential of an `Authorization: Bearer` header (possibly empty), or None when there is none."""
-    scheme, _, credential = headers.get("authorization", "").partition(" ")
+    scheme, _, credential = (request_header_text(scope, b"authorization") or "").partition(" ")
     return credential.strip() if scheme.lower() == "bearer" else None
 
 
@@ -134,7 +135,7 @@ class AuthLockoutMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        credential = bearer_credential(Headers(scope=scope))
+        credential = bearer_credential(scope)
         address = scope["client"][0] if scope.get("client") else "unknown"
         if credential is None:
             await self.app(scope, receive, self._challenging(send, presented=False, status=[0]))

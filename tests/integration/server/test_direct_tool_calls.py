@@ -138,6 +138,22 @@ async def test_a_cached_read_answers_alike_on_a_miss_and_on_a_hit(pair: Pair) ->
     assert result["content"][0]["text"].startswith("{")
 
 
+async def test_a_cached_result_is_rendered_once_for_all_its_hits(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[bytes] = []
+    render = DirectToolCalls._rendered_result
+
+    def counting_render(self: DirectToolCalls, result_json: bytes) -> bytes:
+        rendered.append(result_json)
+        return render(self, result_json)
+
+    monkeypatch.setattr(DirectToolCalls, "_rendered_result", counting_render)
+    tool, arguments = "unleashed-get-suppliers", {"page_size": 4}
+    answers = [(await pair.direct.post(call_body(tool, arguments), call_headers(tool))).content for _ in range(3)]
+
+    assert answers[0] == answers[1] == answers[2]
+    assert len(rendered) == 1
+
+
 @pytest.mark.parametrize(
     ("tool", "arguments", "role", "expected"),
     [

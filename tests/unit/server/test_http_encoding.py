@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from sentia_server.http_encoding import NegotiatedGZipMiddleware, add_vary, request_header
+from sentia_server.http_encoding import NegotiatedGZipMiddleware, add_vary
 from sentia_server.security.cors import CorsAllowlistMiddleware
 
 pytestmark = pytest.mark.anyio
@@ -47,12 +47,6 @@ def test_add_vary_on_a_message_without_headers():
     message = {"type": "http.response.start", "status": 204}
     add_vary(message, b"Origin")
     assert message["headers"] == [(b"vary", b"Origin")]
-
-
-def test_request_header_is_found_whatever_its_case():
-    scope = {"type": "http", "headers": [(b"Accept-Encoding", b"gzip, br"), (b"origin", b"https://a")]}
-    assert request_header(scope, b"accept-encoding") == b"gzip, br"
-    assert request_header(scope, b"x-missing") is None
 
 
 @pytest.mark.parametrize("accepted", ["identity", "br", ""])

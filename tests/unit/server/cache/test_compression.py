@@ -1,4 +1,5 @@
-"""Compression of large cache values: round trips, the threshold, entries written before it, and broken entries."""
+"""Compression of large cache values: round trips, the threshold, entries written before it, broken entries, and the
+decompressed values kept for repeated reads."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import zlib
 
 import pytest
 
+from sentia_server.cache import compression
 from sentia_server.cache.compression import (
     HEADER_PLAIN,
     HEADER_ZLIB,
+    HOT_MAX_BYTES,
     MAX_DECOMPRESSED_BYTES,
     CompressingCache,
     CorruptEntry,
@@ -119,3 +122,73 @@ async def test_delete_health_and_close_reach_the_backend(cache, backend):
     await backend.set("other", b"v", 60)
     await cache.aclose()
     assert len(backend) == 0
+
+
+@pytest.fixture
+def decompressions(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The stored values the cache decompressed, in order."""
+    seen: list[bytes] = []
+
+    def counting_decode(stored: bytes) -> bytes:
+        if stored.startswith(HEADER_ZLIB):
+            seen.append(stored)
+        return decode(stored)
+
+    monkeypatch.setattr(compression, "decode", counting_decode)
+    return seen
+
+
+async def test_a_repeated_read_is_not_decompressed_again_and_returns_the_same_object(cache, decompressions):
+    await cache.set("k", RESULT, 60)
+
+    first, second = await cache.get("k"), await cache.get("k")
+
+    assert first == RESULT
+    assert second is first
+    assert len(decompressions) == 1
+
+
+async def test_other_stored_bytes_under_the_same_key_are_decompressed_anew(cache, backend, decompressions):
+    await cache.set("k", RESULT, 60)
+    assert await cache.get("k") == RESULT
+    changed = RESULT.replace(b"Botanica", b"Herbarium")
+    await backend.set("k", encode(changed, THRESHOLD), 60)  # as another replica writes to a shared Redis
+
+    assert await cache.get("k") == changed
+    assert len(decompressions) == 2
+
+
+async def test_set_and_delete_forget_the_kept_value(cache, decompressions):
+    await cache.set("k", RESULT, 60)
+    await cache.get("k")
+    await cache.set("k", RESULT[::-1], 60)
+    assert await cache.get("k") == RESULT[::-1]
+    await cache.delete("k")
+    assert await cache.get("k") is None
+    assert len(decompressions) == 2
+
+
+async def test_only_the_values_read_most_recently_are_kept(backend, decompressions):
+    cache = CompressingCache(backend, min_bytes=THRESHOLD, hot_bytes=2 * len(RESULT))
+    for key in ("a", "b"):
+        await cache.set(key, RESULT, 60)
+        await cache.get(key)
+    await cache.get("a")  # now read more recently than "b"
+    await cache.set("c", RESULT, 60)
+    await cache.get("c")  # room for two: "b" goes
+    assert len(decompressions) == 3
+
+    await cache.get("a")
+    await cache.get("c")
+    assert len(decompressions) == 3
+    await cache.get("b")
+    assert len(decompressions) == 4
+
+
+async def test_a_value_above_the_size_limit_is_decompressed_on_every_read(cache, decompressions):
+    large = b"[" + b"1," * (HOT_MAX_BYTES // 2) + b"1]"
+    await cache.set("k", large, 60)
+
+    assert await cache.get("k") == large
+    assert await cache.get("k") == large
+    assert len(decompressions) == 2
