@@ -351,7 +351,8 @@ import json, re, sys
 run = int(re.search(r"-(\\d+)\\.json$", sys.argv[1])[1])
 slow = {int(n) for n in sys.argv[2].split(",") if n}
 medians = {"test_reference": 5e-4, "test_tool_call": 2e-3 if run in slow else 1e-3}
-benchmarks = [{"name": n, "fullname": "benchmarks/test_server.py::" + n, "stats": {"median": m}} for n, m in medians.items()]
+benchmarks = [{"name": n, "fullname": "benchmarks/test_server.py::" + n, "stats": {"median": m}}
+              for n, m in medians.items()]
 json.dump({"machine_info": {}, "benchmarks": benchmarks}, open(sys.argv[1], "w"))
 """
 CONFIRM_BASELINE = {"test_reference": 5e-4, "test_tool_call": 1e-3}
