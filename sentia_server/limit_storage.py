@@ -6,6 +6,10 @@ callers and limits tracked: 18 to 35 µs a hit with one key and about 170 µs wi
 with the sweep at most once a second (the event loop turning between hits, as it does under load).
 The sweep only frees memory; counters and windows are checked against the clock when read, so here it runs at most
 once per `sweep_seconds`.
+
+`limits` wraps a storage's methods in its exception translation in `__init_subclass__`, for every subclass (the
+window methods twice): a subclass of `MemoryStorage` would add its own wrappers around the parent's, one or two more
+coroutines per storage call, six storage calls a tool call. The subclass keeps its parent's methods as they are.
 """
 
 from __future__ import annotations
@@ -31,3 +35,17 @@ class SweptMemoryStorage(MemoryStorage):
             return
         self._next_sweep = now + self.sweep_seconds
         await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]  # mypy does not model name mangling
+
+
+def _drop_rewrapped(cls: type, parent: type) -> None:
+    """Remove from `cls` what only wraps `parent`'s own method of the same name (what `__init_subclass__` added)."""
+    for name, value in list(vars(cls).items()):
+        inherited = vars(parent).get(name)
+        inner = getattr(value, "__wrapped__", None)
+        while inherited is not None and inner is not None and inner is not inherited:
+            inner = getattr(inner, "__wrapped__", None)
+        if inherited is not None and inner is inherited:
+            delattr(cls, name)
+
+
+_drop_rewrapped(SweptMemoryStorage, MemoryStorage)

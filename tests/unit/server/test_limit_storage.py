@@ -84,3 +84,13 @@ async def test_moving_window_limits_ignore_entries_older_than_the_window_before_
     clock.now += 11
     assert await limiter.hit(per_ten_seconds, "address")
     assert len(storage.events[per_ten_seconds.key_for("address")]) == 3  # kept until the next sweep
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["incr", "get", "get_expiry", "check", "reset", "clear", "acquire_entry", "get_moving_window",
+     "acquire_sliding_window_entry", "get_sliding_window", "clear_sliding_window"],
+)  # fmt: skip
+def test_the_storage_calls_its_parents_methods_without_wrapping_them_again(method: str):
+    assert getattr(SweptMemoryStorage, method) is getattr(MemoryStorage, method)
+
