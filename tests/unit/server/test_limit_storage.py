@@ -93,4 +93,3 @@ async def test_moving_window_limits_ignore_entries_older_than_the_window_before_
 )  # fmt: skip
 def test_the_storage_calls_its_parents_methods_without_wrapping_them_again(method: str):
     assert getattr(SweptMemoryStorage, method) is getattr(MemoryStorage, method)
-
