@@ -196,7 +196,7 @@ class ApiKeyStore:
         self._database = database
         self._hasher = hasher
         self._default_ttl = default_ttl
-        # Rows of keys verified in the last few seconds, so a busy client does not cost a database read per call.
+        # Snapshots of keys verified in the last few seconds, so a busy client costs no database read per call.
         # Revocation and rotation here evict at once; a change made by another process is seen after at most
         # `verified_cache_seconds`. Only rows already verified are kept, and every use re-checks secret and expiry.
         self._verified: TTLCache[str, _StoredKey] | None = (

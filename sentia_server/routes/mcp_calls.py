@@ -57,7 +57,7 @@ _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 RENDERED_BYTES = 8 * 1024 * 1024
 RENDERED_MAX_BYTES = 128 * 1024
-"""Results answered from their wire form are kept rendered, keyed by that form: 8 MiB of results up to 128 KiB."""
+"""Cacheable tools' results are kept rendered, keyed by their wire form: 8 MiB of results up to 128 KiB each."""
 
 ResultConversion = Callable[[ToolSpec[Any, Any], Any], CallToolResult | InputRequiredResult]
 
@@ -162,9 +162,8 @@ class DirectToolCalls:
 
     def _result_json(self, spec: ToolSpec[Any, Any], result: Any, version: str) -> bytes:
         """The result's JSON. A result in its wire form is sent as it is, beside its text content, with what the
-        SDK adds to every result; anything else takes the SDK's conversion and shaping."""
-        if type(result) is spec.output_model:
-            result = SerializedResult.of(result)
+        SDK adds to every result; anything else takes the SDK's conversion and shaping. A cacheable tool's result
+        (already in its wire form) is rendered once for all the calls the cache answers with it."""
         if isinstance(result, SerializedResult):
             rendered = self._rendered.get(result.json)
             if rendered is None:
@@ -172,6 +171,8 @@ class DirectToolCalls:
                 if len(result.json) <= RENDERED_MAX_BYTES:
                     self._rendered[result.json] = rendered
             return rendered
+        if type(result) is spec.output_model:
+            return self._rendered_result(SerializedResult.of(result).json)
         return self._shaped(self._convert_result(spec, result), version)
 
     def _rendered_result(self, result_json: bytes) -> bytes:

@@ -138,7 +138,9 @@ async def test_a_cached_read_answers_alike_on_a_miss_and_on_a_hit(pair: Pair) ->
     assert result["content"][0]["text"].startswith("{")
 
 
-async def test_a_cached_result_is_rendered_once_for_all_its_hits(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_cached_result_is_rendered_once_for_all_its_hits_and_others_each_time(
+    pair: Pair, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rendered: list[bytes] = []
     render = DirectToolCalls._rendered_result
 
@@ -152,6 +154,9 @@ async def test_a_cached_result_is_rendered_once_for_all_its_hits(pair: Pair, mon
 
     assert answers[0] == answers[1] == answers[2]
     assert len(rendered) == 1
+    for _ in range(2):  # a tool the cache does not answer: its results are not kept
+        assert (await pair.direct.post(call_body("list-tools", {}), call_headers("list-tools"))).status_code == 200
+    assert len(rendered) == 3
 
 
 @pytest.mark.parametrize(
