@@ -8,13 +8,15 @@ The sweep only frees memory; counters and windows are checked against the clock 
 once per `sweep_seconds`.
 
 `limits` wraps a storage's methods in its exception translation in `__init_subclass__`, for every subclass (the
-window methods twice): a subclass of `MemoryStorage` would add its own wrappers around the parent's, one or two more
-coroutines per storage call, six storage calls a tool call. The subclass keeps its parent's methods as they are.
+window methods twice), so that a remote storage's driver errors can surface as `limits.errors.StorageError`. Memory
+has no driver and translates nothing (`wrap_exceptions` stays off), yet each wrapper is one more coroutine per
+storage call, and a tool call makes six nested ones. The subclass calls `MemoryStorage`'s own methods directly.
 """
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from limits.aio.storage import MemoryStorage
 
@@ -37,15 +39,22 @@ class SweptMemoryStorage(MemoryStorage):
         await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]  # mypy does not model name mangling
 
 
-def _drop_rewrapped(cls: type, parent: type) -> None:
-    """Remove from `cls` what only wraps `parent`'s own method of the same name (what `__init_subclass__` added)."""
-    for name, value in list(vars(cls).items()):
-        inherited = vars(parent).get(name)
-        inner = getattr(value, "__wrapped__", None)
-        while inherited is not None and inner is not None and inner is not inherited:
-            inner = getattr(inner, "__wrapped__", None)
-        if inherited is not None and inner is inherited:
-            delattr(cls, name)
+def _unwrapped(function: Any) -> Any:
+    """The function under every `functools.wraps` layer of `function`."""
+    while hasattr(function, "__wrapped__"):
+        function = function.__wrapped__
+    return function
 
 
-_drop_rewrapped(SweptMemoryStorage, MemoryStorage)
+def _call_unwrapped(cls: type, parent: type) -> None:
+    """Give `cls` `parent`'s own methods in place of the wrappers `__init_subclass__` put around them (in both
+    classes); a method `cls` defines itself stays as it is."""
+    for name, value in list(vars(parent).items()):
+        if not hasattr(value, "__wrapped__"):
+            continue
+        own = vars(cls).get(name)
+        if own is None or _unwrapped(own) is _unwrapped(value):
+            setattr(cls, name, _unwrapped(value))
+
+
+_call_unwrapped(SweptMemoryStorage, MemoryStorage)

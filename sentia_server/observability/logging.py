@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import structlog
 from structlog.typing import EventDict, WrappedLogger
 
+from sentia_server.observability.context import request_id_var
 from sentia_server.security.redaction import (
     REDACTED,
     REDACTOR,
@@ -63,10 +64,19 @@ def drop_color_message(_logger: WrappedLogger, _method: str, event_dict: EventDi
     return event_dict
 
 
+def add_request_id(_logger: WrappedLogger, _method: str, event_dict: EventDict) -> EventDict:
+    """The id of the HTTP request being served, read when a line is logged rather than bound for every request."""
+    request_id = request_id_var.get()
+    if request_id is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
     """Route structlog and the standard library (MCP SDK, uvicorn, SQLAlchemy) through one stderr handler."""
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
+        add_request_id,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

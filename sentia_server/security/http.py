@@ -8,17 +8,17 @@ import secrets
 import time
 
 import structlog
-from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sentia_server.http_headers import request_header, request_header_text
+from sentia_server.http_headers import request_header, request_header_text, set_response_header
 from sentia_server.observability.context import request_id_var
 
 log = structlog.get_logger(__name__)
 _stdlib_log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_NAME = REQUEST_ID_HEADER.encode("latin-1")
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 SECURITY_HEADERS = {
@@ -52,10 +52,9 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        offered = request_header_text(scope, b"x-request-id") or ""
+        offered = request_header_text(scope, _REQUEST_ID_NAME) or ""
         request_id = offered if _VALID_REQUEST_ID.match(offered) else secrets.token_hex(16)
         token = request_id_var.set(request_id)
-        structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
 
@@ -63,7 +62,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])  # the SDK sends an HTTPStatus member
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+                set_response_header(message, _REQUEST_ID_NAME, request_id.encode("latin-1"))
             await send(message)
 
         try:
@@ -80,7 +79,6 @@ class RequestContextMiddleware:
                     status=status,
                     duration_ms=round(seconds * 1000, 2),
                 )
-            structlog.contextvars.unbind_contextvars("request_id")
             request_id_var.reset(token)
 
 

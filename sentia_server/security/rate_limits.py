@@ -25,11 +25,11 @@ from limits.aio.storage import Storage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import AfterValidator
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sentia_server.auth.permissions import TOOL_PERMISSIONS
 from sentia_server.auth.principal import Principal
+from sentia_server.http_headers import set_response_header
 from sentia_server.limit_storage import SweptMemoryStorage
 
 log = structlog.get_logger(__name__)
@@ -202,7 +202,7 @@ class RetryAfterMiddleware:
 
         async def send_with_retry_after(message: Message) -> None:
             if message["type"] == "http.response.start" and waits:
-                MutableHeaders(scope=message)["retry-after"] = str(max(waits))
+                set_response_header(message, b"retry-after", str(max(waits)).encode())
             await send(message)
 
         try:

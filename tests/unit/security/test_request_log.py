@@ -9,6 +9,7 @@ import pytest
 import structlog
 from starlette.types import Receive, Scope, Send
 
+from sentia_server.observability.logging import add_request_id
 from sentia_server.security import http as request_context
 from sentia_server.security.http import RequestContextMiddleware
 
@@ -26,7 +27,7 @@ def answering(status: int):
 async def logged(status: int, level: int, caplog: pytest.LogCaptureFixture) -> list[dict[str, object]]:
     caplog.set_level(level, logger=request_context.__name__)
     transport = httpx.ASGITransport(app=RequestContextMiddleware(answering(status)))
-    with structlog.testing.capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+    with structlog.testing.capture_logs(processors=[add_request_id]) as logs:
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
             response = await client.post("/mcp", headers={"x-request-id": "req-42"})
     assert response.headers["x-request-id"] == "req-42"
