@@ -18,7 +18,6 @@ import structlog
 from limits import RateLimitItem, RateLimitItemPerSecond
 from limits.aio.storage import Storage
 from limits.aio.strategies import MovingWindowRateLimiter
-from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,7 +25,7 @@ from sentia_server.auth.api_keys import looks_like_api_key, split_key
 from sentia_server.auth.attempt import close_attempt, open_attempt
 from sentia_server.auth.challenge import REFUSED_CREDENTIAL_TEXT, bearer_challenge
 from sentia_server.config import Settings
-from sentia_server.http_headers import request_header_text
+from sentia_server.http_headers import request_header_text, set_response_header
 from sentia_server.limit_storage import SweptMemoryStorage
 from sentia_server.observability.context import request_id_var
 from sentia_server.storage.audit_events import ANONYMOUS, Action, AuditRecord, AuditTrail, Outcome
@@ -170,14 +169,13 @@ class AuthLockoutMiddleware:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
                 if status[0] == 401:
-                    headers = MutableHeaders(scope=message)
                     if presented:
                         challenge = bearer_challenge(
                             self.settings, error="invalid_token", description=REFUSED_CREDENTIAL_TEXT
                         )
                     else:
                         challenge = bearer_challenge(self.settings)
-                    headers["www-authenticate"] = challenge
+                    set_response_header(message, b"www-authenticate", challenge.encode("latin-1"))
             await send(message)
 
         return send_challenge
