@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 REPORTS := reports
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; a test file stays in one process, so its fixtures start once.
+TEST_WORKERS ?= auto
 SIMULATOR_PORT ?= 8900
 PROFILE ?= smoke
 LOCUST_ARGS ?=
@@ -29,7 +31,7 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	@mkdir -p $(REPORTS)
 	@$(BIN)/python -m coverage erase
-	$(BIN)/python -m coverage run -m pytest --junitxml=$(REPORTS)/junit.xml $(PYTEST_ARGS)
+	$(BIN)/python -m coverage run -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile --junitxml=$(REPORTS)/junit.xml $(PYTEST_ARGS)
 	@$(BIN)/python -m coverage combine -q
 	@$(BIN)/python -m coverage json -q -o $(REPORTS)/coverage.json
 	@echo "coverage (statements and branches): $$($(BIN)/python -m coverage report --format=total)%"
