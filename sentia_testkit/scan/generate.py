@@ -5,19 +5,27 @@ operation, and its positive and negative modes draw bodies from it (hypothesis-j
 current hypothesis). Every drawn value is checked again with `jsonschema`, so a "valid" case is valid and a
 "violating" case violates; non-object bodies are dropped, since MCP arguments are always an object. Runs are
 derandomized: the same schema gives the same cases.
+
+Some of schemathesis's strategies keep caches between draws, so replaying a choice sequence can now and then end
+differently from its first run, and hypothesis stops with `Flaky` ("Inconsistent results from replaying a test
+case"). That says nothing about the schema: generation is tried again, a bounded number of times.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Flaky
 from jsonschema import Draft202012Validator
 
 _PATH = "/tool"
+GENERATION_ATTEMPTS = 3
+"""How many times generation runs when hypothesis finds schemathesis's draws inconsistent between replays."""
 
 
 class GenerationError(Exception):
@@ -75,6 +83,19 @@ def generate_arguments(schema: Mapping[str, Any], *, valid: bool, max_examples: 
         strategy = operation.as_strategy(generation_mode=mode)
     except Exception as error:  # schemathesis raises its own errors for schemas it cannot read
         raise GenerationError(_reason(error)) from None
+    try:
+        for _ in range(GENERATION_ATTEMPTS - 1):
+            with contextlib.suppress(Flaky):
+                return _draw_cases(strategy, validator, valid=valid, max_examples=max_examples)
+        return _draw_cases(strategy, validator, valid=valid, max_examples=max_examples)
+    except Exception as error:  # hypothesis and schemathesis raise their own errors for unsatisfiable schemas
+        raise GenerationError(_reason(error)) from None
+
+
+def _draw_cases(
+    strategy: Any, validator: Draft202012Validator, *, valid: bool, max_examples: int
+) -> list[dict[str, Any]]:
+    """One derandomized hypothesis run over `strategy`, keeping distinct bodies on the wanted side of the schema."""
     found: dict[str, dict[str, Any]] = {}
 
     @settings(
@@ -91,12 +112,9 @@ def generate_arguments(schema: Mapping[str, Any], *, valid: bool, max_examples: 
             return
         found.setdefault(json.dumps(body, sort_keys=True), body)
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            draw()
-    except Exception as error:  # hypothesis and schemathesis raise their own errors for unsatisfiable schemas
-        raise GenerationError(_reason(error)) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        draw()
     return list(found.values())
 
 

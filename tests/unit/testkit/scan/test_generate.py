@@ -4,9 +4,11 @@ object."""
 from __future__ import annotations
 
 import pytest
+from hypothesis.errors import FlakyReplay
 from jsonschema import Draft202012Validator
 
-from sentia_testkit.scan.generate import GenerationError, generate_arguments
+from sentia_testkit.scan import generate
+from sentia_testkit.scan.generate import GENERATION_ATTEMPTS, GenerationError, generate_arguments
 
 COUNT = {
     "type": "object",
@@ -74,3 +76,32 @@ def test_a_reference_outside_the_schema_is_a_generation_error():
     schema = {"type": "object", "properties": {"x": {"$ref": "other.json#/x"}}, "required": ["x"]}
     with pytest.raises(GenerationError, match="Unresolvable reference in the schema"):
         generate_arguments(schema, valid=True, max_examples=3)
+
+
+def _flaky_for(monkeypatch, runs):
+    """Make the first `runs` hypothesis runs stop as hypothesis does when a replay ends differently."""
+    draw_cases = generate._draw_cases
+    calls = []
+
+    def flaky_then_real(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= runs:
+            raise FlakyReplay("Inconsistent results from replaying a test case!\n  last: VALID\n  this: INVALID")
+        return draw_cases(*args, **kwargs)
+
+    monkeypatch.setattr(generate, "_draw_cases", flaky_then_real)
+    return calls
+
+
+def test_an_inconsistent_replay_is_drawn_again(monkeypatch):
+    expected = generate_arguments(COUNT, valid=False, max_examples=4)
+    calls = _flaky_for(monkeypatch, GENERATION_ATTEMPTS - 1)
+    assert generate_arguments(COUNT, valid=False, max_examples=4) == expected
+    assert len(calls) == GENERATION_ATTEMPTS
+
+
+def test_replays_inconsistent_every_time_are_a_generation_error(monkeypatch):
+    calls = _flaky_for(monkeypatch, GENERATION_ATTEMPTS)
+    with pytest.raises(GenerationError, match="cannot generate arguments from the schema: Inconsistent results"):
+        generate_arguments(COUNT, valid=True, max_examples=3)
+    assert len(calls) == GENERATION_ATTEMPTS
