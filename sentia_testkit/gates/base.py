@@ -58,11 +58,16 @@ class ToolRun:
     stderr: str
 
 
+_NOT_INHERITED = ("COVERAGE_PROCESS_", "PYTEST_XDIST_")
+
+
 def run_tool(command: list[str], *, cwd: Path, timeout: float = 1800, env: dict[str, str] | None = None) -> ToolRun:
     """Run a tool to completion and capture its output; a missing executable or a timeout is ToolUnavailable.
 
-    A coverage measurement of the calling process is not passed on: the tool runs (and measures) on its own."""
-    inherited = {key: value for key, value in os.environ.items() if not key.startswith("COVERAGE_PROCESS_")}
+    Neither a coverage measurement of the calling process nor its pytest-xdist worker identity is passed on: the tool
+    runs (and measures) on its own, and a pytest it starts is a session of its own, not a worker of the caller's
+    (pytest-benchmark turns itself off in xdist workers)."""
+    inherited = {key: value for key, value in os.environ.items() if not key.startswith(_NOT_INHERITED)}
     try:
         completed = subprocess.run(
             command,

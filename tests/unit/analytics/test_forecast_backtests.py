@@ -80,6 +80,7 @@ def backtest(series: np.ndarray, horizon: int, season: int, confidence: float = 
         pytest.param(seasonal_trend(48), 12, 12, {"ETS(A,A,A)"}, 0.7, id="trend and 12-month season, 36 months"),
     ],
 )
+@pytest.mark.timeout(600)  # eight seeds of a dozen statsmodels fits each: over the default 120 s on a slow machine
 def test_the_forecast_beats_the_naive_baseline_and_its_intervals_cover_most_outcomes(
     series, horizon, season, methods, least_coverage
 ):
