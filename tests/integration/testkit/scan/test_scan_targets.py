@@ -44,6 +44,7 @@ async def test_every_flaw_of_the_broken_server_is_reported():
     assert by_tool["bad-schema", "valid-input"].skipped == "the input schema is not valid"
 
 
+@pytest.mark.timeout(600)  # every check on each of 40-odd tools: close to the default 120 s on a slow machine
 async def test_our_server_in_memory_is_clean():
     report = await scan("support.scan_server:server", ScanOptions(max_examples=3, payloads=1))
     assert report.error == ""
