@@ -6,10 +6,11 @@ and in the current run alike. A benchmark fails when that normalised median grew
 
 A median is the median of one process's rounds, but a process's memory layout (address randomisation) moves some
 medians by a third, and a burst of load on a shared machine can cover a whole benchmark: neither shows inside one
-process, and both only ever slow a run down. So the benchmarks run in several processes (`runs`), and a benchmark's
-median is the fastest of its runs' medians. `produce` keeps every run's report (`benchmarks-1.json`, ...) and writes
-their benchmarks, tagged with the run and without the raw timings, to one report (`benchmarks.json`): the file a
-baseline is a copy of. A plain `--benchmark-json` report is read as a single run.
+process, and both only ever slow a run down. So the benchmarks run in several processes (`runs`); in each run a
+benchmark's median is divided by the reference's median of that run, and the lowest of those ratios counts.
+`produce` keeps every run's report (`benchmarks-1.json`, ...) and writes their benchmarks, tagged with the run and
+without the raw timings, to one report (`benchmarks.json`): the file a baseline is a copy of. A plain
+`--benchmark-json` report is read as a single run.
 """
 
 from __future__ import annotations
@@ -294,8 +295,13 @@ def find_reference(benchmarks: dict[str, Measured], reference: str) -> Measured:
 
 
 def normalised(benchmark: Measured, reference: Measured) -> float:
-    """The benchmark's median in units of the reference's median, each the fastest over the runs."""
-    return benchmark.median / reference.median
+    """The benchmark's median in units of the reference's median of the same run, in the run where that ratio is
+    lowest. A whole run on a busy machine slows both, so the ratio of one run holds; the fastest medians of two
+    different runs would mix a quiet run of the reference with a busy one of the benchmark."""
+    shared = benchmark.medians.keys() & reference.medians.keys()
+    if not shared:
+        return benchmark.median / reference.median
+    return min(benchmark.medians[run] / reference.medians[run] for run in shared)
 
 
 def compare(
@@ -368,7 +374,7 @@ def compare(
         if largest is None or change > largest[0]:
             largest = (change, label(now))
     runs = len(reference.medians)
-    fastest = f"the fastest of {runs} runs' medians" if runs > 1 else "the median"
+    fastest = f"in each of {runs} runs, the lowest ratio counting" if runs > 1 else "the median"
     notes = [
         f"each benchmark's median ({fastest}) is divided by the reference {reference.name}'s "
         f"({seconds(reference.median)} now, {seconds(baseline_reference.median)} in the baseline); "

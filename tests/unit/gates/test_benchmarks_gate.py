@@ -247,8 +247,38 @@ def test_the_fastest_of_several_runs_counts(tmp_path: Path):
 
     assert result.status is GateStatus.PASS
     assert result.details["reference"]["runs"] == 3
-    assert "the fastest of 3 runs' medians" in result.notes[0]
+    assert "in each of 3 runs, the lowest ratio counting" in result.notes[0]
     assert all("+0%" in check.measured for check in result.checks)
+
+
+def test_each_run_is_normalised_by_its_own_reference(tmp_path: Path):
+    """A quiet run of the reference does not make up for a busy one of the benchmark: the machine was twice as slow
+    in run 1 but for the reference, and everything as in the baseline in run 2."""
+    busy_but_the_reference = {**scaled(BASELINE, 2), "test_reference": BASELINE["test_reference"]}
+
+    result = judge(tmp_path, report(busy_but_the_reference, scaled(BASELINE, 2)))
+
+    assert result.status is GateStatus.PASS
+    assert all("+0%" in check.measured for check in result.checks)
+
+
+def test_a_benchmark_never_measured_beside_the_reference_is_normalised_by_the_fastest_medians(tmp_path: Path):
+    without_the_reference = {name: median for name, median in BASELINE.items() if name != "test_reference"}
+    only_the_reference = {"test_reference": BASELINE["test_reference"]}
+
+    result = judge(tmp_path, report(without_the_reference, only_the_reference))
+
+    assert result.status is GateStatus.PASS
+    assert all("+0%" in check.measured for check in result.checks)
+
+
+def test_a_slowdown_in_every_run_fails_whatever_the_reference_did(tmp_path: Path):
+    slower = scaled(BASELINE, 1, test_tool_call=4 * MS)
+
+    result = judge(tmp_path, report(slower, scaled(slower, 2)))
+
+    assert result.status is GateStatus.FAIL
+    assert result.summary.startswith("test_tool_call median (normalised) 8x reference (baseline 2x, +300%")
 
 
 def test_benchmarks_whose_tests_failed_fail_the_gate(tmp_path: Path):
