@@ -6,9 +6,10 @@ current hypothesis). Every drawn value is checked again with `jsonschema`, so a 
 "violating" case violates; non-object bodies are dropped, since MCP arguments are always an object. Runs are
 derandomized: the same schema gives the same cases.
 
-Some of schemathesis's strategies keep caches between draws, so replaying a choice sequence can now and then end
-differently from its first run, and hypothesis stops with `Flaky` ("Inconsistent results from replaying a test
-case"). That says nothing about the schema: generation is tried again, a bounded number of times.
+Now and then, in a long-running process, replaying a choice sequence ends differently from its first run (some of
+schemathesis's strategies keep caches between draws, a likely cause), and hypothesis stops with `Flaky`
+("Inconsistent results from replaying a test case"). That says nothing about the schema: generation is tried
+again, a bounded number of times.
 """
 
 from __future__ import annotations
