@@ -27,6 +27,8 @@ MARKERS = {
     "e2e": "tests of the running server through its public interfaces (stdio, HTTP)",
     "security": "tests of authentication, authorization and hostile input",
     "performance": "benchmarks and load tests",
+    "exclusive": "under pytest-xdist, run while no other worker runs a test (benchmarks, load and timing tests); "
+    "the wait for the tests already running does not count against the test's timeout",
     "no_leak(iterations=200, warmup=20, threshold_bytes_per_iteration=128)": "run the test body warmup + "
     "iterations times with the same fixture values and fail when the memory it keeps (tracemalloc) grows per run; "
     "for native allocations use pytest-memray's limit_leaks",
@@ -256,6 +258,19 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     else:
         return True
     pytest.fail(message, pytrace=False)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Under pytest-xdist, run each test in a turn: shared, or alone for one marked `exclusive`. Outermost wrapper,
+    so the wait comes before pytest-timeout starts the test's clock."""
+    from sentia_testkit import exclusive
+
+    if not exclusive.is_xdist_worker(item.config):
+        return (yield)
+    turnstile, lock = exclusive.lock_paths(item.config.rootpath)
+    with exclusive.turn(turnstile, lock, exclusive=item.get_closest_marker("exclusive") is not None):
+        return (yield)
 
 
 # MCP clients (docs/testkit.md, "Scan your MCP server").

@@ -15,6 +15,9 @@ from sentia_testkit.gates.benchmarks import BenchmarksGate, percent
 from sentia_testkit.gates.config import GatesConfig
 from sentia_testkit.gates.model import GateResult, GateStatus
 
+# The gate's verdicts rest on timings: no other test may share the cores meanwhile.
+pytestmark = pytest.mark.exclusive
+
 PYPROJECT = """\
 [tool.pytest.ini_options]
 addopts = ["--import-mode=importlib", "--strict-markers"]

@@ -13,6 +13,9 @@ import pytest
 from support.load import LOCUST, LOCUSTFILE, UNLIMITED, WORKER_COUNTS, encryption_keys, locust_env, totals
 from support.processes import SENTIA_SERVER, RunningServer, create_key, free_port, http_server, server_env
 
+# Latency and the request count depend on the cores being free: no other test runs meanwhile.
+pytestmark = pytest.mark.exclusive
+
 RUN_SECONDS = "6"
 SENTIA_TESTKIT = str(Path(sys.executable).with_name("sentia-testkit"))
 
@@ -47,6 +50,8 @@ def test_two_workers_share_the_run_and_the_master_counts_both(stack: tuple[Runni
         SENTIA_LOAD_USERS="5",
         SENTIA_LOAD_TOKEN=key,
         LOAD_WORKER_COUNTS=str(counts),
+        # A few seconds of mostly cold calls through the simulators: this test is about sharing the run, not latency.
+        SENTIA_LOAD_MAX_P95_MS="5000",
     )
     master = subprocess.Popen(
         [

@@ -17,6 +17,9 @@ from sentia_testkit.gates.config import LoadConfig
 from sentia_testkit.gates.load import judge
 from sentia_testkit.gates.model import GateStatus
 
+# Latency and the request count depend on the cores being free: no other test runs meanwhile.
+pytestmark = pytest.mark.exclusive
+
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], Path]:

@@ -71,6 +71,7 @@ def test_the_section_has_a_locustfile_and_a_command():
     assert "locust -f locustfile.py --headless" in section_text(SECTION)
 
 
+@pytest.mark.exclusive  # latency and the request count depend on the cores being free
 def test_the_locustfile_runs_against_an_mcp_server(inventory_server: str, tmp_path: Path):
     locustfile = tmp_path / "locustfile.py"
     locustfile.write_text(section_samples(SECTION)[0])
