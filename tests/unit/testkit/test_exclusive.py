@@ -5,6 +5,7 @@ through separate opens of a file conflict within one process as they do between 
 from __future__ import annotations
 
 import fcntl
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -150,3 +151,11 @@ def test_only_an_xdist_worker_takes_turns(pytestconfig: pytest.Config):
 
     assert is_xdist_worker(Worker()) is True  # type: ignore[arg-type]
     assert is_xdist_worker(object()) is False  # type: ignore[arg-type]
+
+
+def test_without_flock_a_turn_is_no_lock_at_all(paths, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(sys, "platform", "win32")
+    with turn(*paths, exclusive=True), turn(*paths, exclusive=True):
+        pass
+    assert not paths[0].exists()
+    assert not paths[1].exists()
