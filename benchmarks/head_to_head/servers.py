@@ -107,20 +107,26 @@ def _simulator_env(port: int) -> dict[str, str]:
     return dict(line.split("=", 1) for line in listed.stdout.splitlines() if "=" in line)
 
 
+@dataclass(frozen=True)
+class SentiaEnvironment:
+    """What a Sentia server of the benchmark runs with: its SENTIA_* settings and an operator API key."""
+
+    env: dict[str, str]
+    token: str
+    simulator_url: str
+
+
 @contextmanager
-def full_server(
-    tool: str, arguments: dict[str, object], extra_env: dict[str, str] | None = None
-) -> Iterator[RunningServer]:
-    """`sentia-server serve --transport http` on a fresh data directory, pointed at the vendor simulators, with an
-    operator API key and the default rate limits raised far above what the run can reach."""
+def sentia_environment(extra_env: dict[str, str] | None = None) -> Iterator[SentiaEnvironment]:
+    """The vendor simulators running, a fresh data directory, an operator API key, and the default rate limits raised
+    far above what a run can reach."""
     data_dir = Path(tempfile.mkdtemp(prefix="sentia-h2h-"))
-    simulator_port, port = free_port(), free_port()
+    simulator_port = free_port()
     limit = "10000000/minute"
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith("SENTIA_")},
         **_simulator_env(simulator_port),
         "SENTIA_DATA_DIR": str(data_dir),
-        "SENTIA_PORT": str(port),
         # The default limits, raised: a read tool counts against the caller's limit, a write or AI tool against
         # its category's limit too, as it would without these settings.
         "SENTIA_RATE_LIMIT_PER_PRINCIPAL": limit,
@@ -137,12 +143,21 @@ def full_server(
             raise RuntimeError(f"sentia-server keys create failed: {created.stderr.strip()}")
         token = created.stdout.strip().splitlines()[-1]
         simulators = [str(BIN / "sentia-testkit"), "simulate", "--port", str(simulator_port)]
-        server = [str(BIN / "sentia-server"), "serve", "--transport", "http", "--port", str(port)]
-        with (
-            _process(simulators, env, f"http://127.0.0.1:{simulator_port}/", "the simulators"),
-            _process(server, env, f"http://127.0.0.1:{port}/health", "sentia-server") as process,
-        ):
-            url = f"http://127.0.0.1:{port}/mcp"
-            yield RunningServer("sentia", url, tool, arguments, token, process.pid)
+        simulator_url = f"http://127.0.0.1:{simulator_port}/"
+        with _process(simulators, env, simulator_url, "the simulators"):
+            yield SentiaEnvironment(env, token, simulator_url)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextmanager
+def full_server(
+    tool: str, arguments: dict[str, object], extra_env: dict[str, str] | None = None
+) -> Iterator[RunningServer]:
+    """`sentia-server serve --transport http` in `sentia_environment`."""
+    port = free_port()
+    with sentia_environment({"SENTIA_PORT": str(port), **(extra_env or {})}) as sentia:
+        server = [str(BIN / "sentia-server"), "serve", "--transport", "http", "--port", str(port)]
+        with _process(server, sentia.env, f"http://127.0.0.1:{port}/health", "sentia-server") as process:
+            url = f"http://127.0.0.1:{port}/mcp"
+            yield RunningServer("sentia", url, tool, arguments, sentia.token, process.pid)
