@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from starlette.types import ASGIApp, Message, Scope
 
 from benchmarks.head_to_head.client import MODERN_VERSION, build_request
-from benchmarks.head_to_head.servers import sentia_environment
+from benchmarks.head_to_head.servers import SENTIA_ARGUMENTS, SENTIA_TOOL, sentia_environment
 
 URL = "http://127.0.0.1:3001/mcp"
 # Every call comes from one address, faster than under uvicorn: the request-spike detector is raised out of reach, or
@@ -159,8 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--calls", type=int, default=10_000, help="measured calls [10000]")
     parser.add_argument("--warmup", type=int, default=2_000, help="unmeasured calls first [2000]")
     parser.add_argument("--concurrency", type=int, default=32, help="concurrent callers [32]")
-    parser.add_argument("--tool", default="unleashed-get-suppliers", help="the cached read tool Sentia answers")
-    parser.add_argument("--arguments", default='{"page_size": 5}', help="its arguments as JSON")
+    parser.add_argument("--tool", default=SENTIA_TOOL, help=f"the cached read tool Sentia answers [{SENTIA_TOOL}]")
+    parser.add_argument("--arguments", default=SENTIA_ARGUMENTS, help=f"its arguments as JSON [{SENTIA_ARGUMENTS}]")
     parser.add_argument("--callgrind", action="store_true", help="count only the measured calls under callgrind")
     options = parser.parse_args(argv)
     # Each app as its server runs it: `sentia-server serve` freezes what startup built, the uvicorn command does not.

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.head_to_head.client import MODERN_VERSION
-from benchmarks.head_to_head.servers import RunningServer, bare_server, full_server
+from benchmarks.head_to_head.servers import SENTIA_ARGUMENTS, SENTIA_TOOL, RunningServer, bare_server, full_server
 
 REPORT = Path("reports/head_to_head.json")
 
@@ -117,8 +117,8 @@ def parse(argv: list[str] | None) -> tuple[Options, Path]:
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds before each round [2]")
     parser.add_argument("--concurrency", type=int, default=32, help="keep-alive connections [32]")
     parser.add_argument("--rounds", type=int, default=2, help="a/b rounds; the report takes the median [2]")
-    parser.add_argument("--tool", default="unleashed-get-suppliers", help="the cached read tool Sentia answers")
-    parser.add_argument("--arguments", default='{"page_size": 5}', help="its arguments as JSON")
+    parser.add_argument("--tool", default=SENTIA_TOOL, help=f"the cached read tool Sentia answers [{SENTIA_TOOL}]")
+    parser.add_argument("--arguments", default=SENTIA_ARGUMENTS, help=f"its arguments as JSON [{SENTIA_ARGUMENTS}]")
     parser.add_argument("--loop", default="auto", help="uvicorn loop of the bare server; Sentia picks its own [auto]")
     parser.add_argument("--http", default="auto", help="uvicorn HTTP implementation of the bare server [auto]")
     parser.add_argument(
