@@ -27,6 +27,7 @@ from sqlalchemy import select, update
 
 from sentia_server.auth.attempt import CredentialRefused
 from sentia_server.auth.principal import AuthMethod, Principal, Role
+from sentia_server.cache.single_flight import SingleFlight
 from sentia_server.config import Settings
 from sentia_server.storage.database import Database
 from sentia_server.storage.tables import ApiKey, utcnow
@@ -202,6 +203,10 @@ class ApiKeyStore:
         self._verified: TTLCache[str, _StoredKey] | None = (
             TTLCache(maxsize=_VERIFIED_CACHE_SIZE, ttl=verified_cache_seconds) if verified_cache_seconds > 0 else None
         )
+        # When a busy key's snapshot expires, every call then in flight misses at once: they share one read.
+        self._reads: SingleFlight[_StoredKey | None] = SingleFlight()
+        self._changes = 0
+        """Revocations and rotations committed through this store."""
 
     async def create(
         self, *, role: Role, tenant: str, name: str | None = None, ttl: timedelta | None = None
@@ -219,12 +224,11 @@ class ApiKeyStore:
         if parts is None:
             raise CredentialRefused("the API key is malformed", reason="malformed")
         key = cached = self._verified.get(parts[0]) if self._verified is not None else None
+        changes = self._changes
         if key is None:
-            async with self._database.session() as session:
-                row = await session.get(ApiKey, parts[0])
-            if row is None:
+            key = await self._read(parts[0])
+            if key is None:
                 raise CredentialRefused("no API key has this id", reason="unknown_key")
-            key = _StoredKey.of(row)
         if not self._hasher.matches(key.key_hash, key.hash_scheme, token):
             raise CredentialRefused("the API key's secret does not match", reason="wrong_secret")
         if key.revoked_at is not None:
@@ -233,8 +237,8 @@ class ApiKeyStore:
             raise CredentialRefused("the API key has expired", reason="expired")
         if key.hash_scheme != HASH_SCHEME:
             await self._rehash(parts[0], key.hash_scheme, token)
-        elif self._verified is not None and cached is None:  # a hit must not extend its own lifetime
-            self._verified[parts[0]] = key
+        elif self._verified is not None and cached is None and changes == self._changes:
+            self._verified[parts[0]] = key  # a hit must not extend its own lifetime
         return key.principal
 
     async def authenticate(self, token: str) -> Principal | None:
@@ -248,7 +252,6 @@ class ApiKeyStore:
         """Replace an active key with a new one of the same role, tenant and name. The old key is revoked now, or
         (with `grace`) expires after it, if it would not expire sooner anyway. None when no active key has that id."""
         now = utcnow()
-        self._forget(key_id)
         async with self._database.session() as session:
             row = await session.get(ApiKey, key_id)
             if row is None or _info(row).state != "active":
@@ -264,6 +267,7 @@ class ApiKeyStore:
                     row.expires_at = ends_at
                 ends_at = row.expires_at
             previous = _info(row)
+        self._forget(key_id)
         return RotatedKey(issued=issued, previous=previous, previous_ends_at=ends_at)
 
     async def get(self, key_id: str) -> ApiKeyInfo | None:
@@ -278,14 +282,29 @@ class ApiKeyStore:
 
     async def revoke(self, key_id: str) -> bool:
         """Revoke a key; False when no active key has that id."""
-        self._forget(key_id)
         async with self._database.session() as session:
             result = await session.execute(
                 update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=utcnow())
             )
+        self._forget(key_id)
         return bool(getattr(result, "rowcount", 0))
 
+    async def _read(self, key_id: str) -> _StoredKey | None:
+        """The key as stored now; None when no key has this id. With snapshots kept, concurrent reads of one key
+        made since the last change through this store share one database read; without them, each reads."""
+        if self._verified is None:
+            return await self._read_row(key_id)
+        stored, _shared = await self._reads.run(f"{key_id}:{self._changes}", lambda: self._read_row(key_id))
+        return stored
+
+    async def _read_row(self, key_id: str) -> _StoredKey | None:
+        async with self._database.session() as session:
+            row = await session.get(ApiKey, key_id)
+        return None if row is None else _StoredKey.of(row)
+
     def _forget(self, key_id: str) -> None:
+        """Called once a change is committed: a read that began before it is neither kept nor shared after it."""
+        self._changes += 1
         if self._verified is not None:
             self._verified.pop(key_id, None)
 

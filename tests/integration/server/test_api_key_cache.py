@@ -30,6 +30,23 @@ class SessionCounter:
             yield session
 
 
+class HeldReads(SessionCounter):
+    """Holds the first session open after its read, before its commit, until `release` is set."""
+
+    def __init__(self, database: Database) -> None:
+        super().__init__(database)
+        self.read_done, self.release = anyio.Event(), anyio.Event()
+
+    @asynccontextmanager
+    async def session(self):
+        first = self.opened == 0
+        async with super().session() as session:
+            yield session
+            if first:
+                self.read_done.set()
+                await self.release.wait()
+
+
 def store_for(runtime, seconds: float) -> tuple[ApiKeyStore, SessionCounter]:
     counter = SessionCounter(runtime.database)
     store = ApiKeyStore(runtime.database, ApiKeyHasher.from_settings(runtime.settings), verified_cache_seconds=seconds)
@@ -91,6 +108,57 @@ async def test_rotating_through_the_same_store_takes_effect_at_once(runtime):
     with pytest.raises(CredentialRefused, match="revoked"):
         await store.verify(issued.token)
     assert (await store.verify(rotated.issued.token)).tenant == "acme"
+
+
+async def test_concurrent_verifications_of_an_uncached_key_share_one_read(runtime):
+    store, counter = store_for(runtime, 30)
+    issued = await runtime.api_keys.create(role=Role.OPERATOR, tenant="acme")
+    principals = []
+
+    async def verify() -> None:
+        principals.append(await store.verify(issued.token))
+
+    async with anyio.create_task_group() as group:
+        for _ in range(20):
+            group.start_soon(verify)
+    assert counter.opened == 1
+    assert len(principals) == 20 and {principal.subject for principal in principals} == {f"api-key:{issued.key_id}"}
+
+
+async def test_without_a_cache_time_concurrent_verifications_read_each(runtime):
+    store, counter = store_for(runtime, 0)
+    issued = await runtime.api_keys.create(role=Role.OPERATOR, tenant="acme")
+    async with anyio.create_task_group() as group:
+        for _ in range(5):
+            group.start_soon(store.verify, issued.token)
+    assert counter.opened == 5
+
+
+async def test_a_read_that_began_before_a_revocation_is_neither_kept_nor_shared(runtime):
+    held = HeldReads(runtime.database)
+    store = ApiKeyStore(runtime.database, ApiKeyHasher.from_settings(runtime.settings), verified_cache_seconds=30)
+    store._database = held  # type: ignore[assignment]  # the store only calls .session()
+    issued = await runtime.api_keys.create(role=Role.OPERATOR, tenant="acme")
+    outcomes: list[object] = []
+
+    async def verify() -> None:
+        try:
+            outcomes.append(await store.verify(issued.token))
+        except CredentialRefused as refusal:
+            outcomes.append(refusal.reason)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(verify)
+        await held.read_done.wait()  # the row is read, not yet revoked; the read's transaction is still open
+        assert await store.revoke(issued.key_id)
+        with anyio.fail_after(10):  # joining the held read would wait for ever
+            await verify()  # after the revocation: its own read, not the one still in flight
+        held.release.set()
+    assert outcomes[0] == "revoked"
+    assert getattr(outcomes[1], "tenant", None) == "acme"  # the earlier read answers its own caller...
+    with pytest.raises(CredentialRefused, match="revoked"):  # ...and is not kept for the next one
+        await store.verify(issued.token)
+    assert held.opened == 4  # the held read, the revocation, and one read after it for each later verification
 
 
 async def test_a_revocation_elsewhere_is_honoured_within_the_cache_time(runtime):
