@@ -116,7 +116,6 @@ class SentiaEnvironment:
 
     env: dict[str, str]
     token: str
-    simulator_url: str
 
 
 @contextmanager
@@ -146,9 +145,8 @@ def sentia_environment(extra_env: dict[str, str] | None = None) -> Iterator[Sent
             raise RuntimeError(f"sentia-server keys create failed: {created.stderr.strip()}")
         token = created.stdout.strip().splitlines()[-1]
         simulators = [str(BIN / "sentia-testkit"), "simulate", "--port", str(simulator_port)]
-        simulator_url = f"http://127.0.0.1:{simulator_port}/"
-        with _process(simulators, env, simulator_url, "the simulators"):
-            yield SentiaEnvironment(env, token, simulator_url)
+        with _process(simulators, env, f"http://127.0.0.1:{simulator_port}/", "the simulators"):
+            yield SentiaEnvironment(env, token)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
