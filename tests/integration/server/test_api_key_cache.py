@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import anyio
 import pytest
@@ -47,8 +48,8 @@ class HeldReads(SessionCounter):
                 await self.release.wait()
 
 
-def store_for(runtime, seconds: float) -> tuple[ApiKeyStore, SessionCounter]:
-    counter = SessionCounter(runtime.database)
+def store_for(runtime, seconds: float, sessions: type[SessionCounter] = SessionCounter) -> tuple[ApiKeyStore, Any]:
+    counter = sessions(runtime.database)
     store = ApiKeyStore(runtime.database, ApiKeyHasher.from_settings(runtime.settings), verified_cache_seconds=seconds)
     store._database = counter  # type: ignore[assignment]  # the store only calls .session()
     return store, counter
@@ -135,9 +136,7 @@ async def test_without_a_cache_time_concurrent_verifications_read_each(runtime):
 
 
 async def test_a_read_that_began_before_a_revocation_is_neither_kept_nor_shared(runtime):
-    held = HeldReads(runtime.database)
-    store = ApiKeyStore(runtime.database, ApiKeyHasher.from_settings(runtime.settings), verified_cache_seconds=30)
-    store._database = held  # type: ignore[assignment]  # the store only calls .session()
+    store, held = store_for(runtime, 30, HeldReads)
     issued = await runtime.api_keys.create(role=Role.OPERATOR, tenant="acme")
     outcomes: list[object] = []
 
