@@ -1,4 +1,5 @@
-"""Alternate rounds of the bare echo server and the full Sentia server under the same client, and report medians."""
+"""The bare echo server and the full Sentia server under the same client, round after round, and the ratio of their
+throughput."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ import platform
 import statistics
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from benchmarks.head_to_head.client import MODERN_VERSION
+from benchmarks.head_to_head.cpus import Placement, children_on
 from benchmarks.head_to_head.servers import SENTIA_ARGUMENTS, SENTIA_TOOL, RunningServer, bare_server, full_server
 
 REPORT = Path("reports/head_to_head.json")
+ROOT = Path(__file__).resolve().parents[2]
+SIDE_BY_SIDE, ALTERNATE = "side-by-side", "alternate"
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,37 @@ class Options:
     sentia_env: dict[str, str]
     protocol_version: str = MODERN_VERSION
     echo: str = "async"
+    placement: Placement = field(default_factory=Placement.unpinned)
+    mode: str = SIDE_BY_SIDE
 
 
-def measure(server: RunningServer, options: Options) -> dict[str, Any]:
-    """One client run against one server, in its own process, with the server's CPU time over the same span."""
+def measure(servers: Sequence[RunningServer], options: Options) -> list[dict[str, Any]]:
+    """One client process per server, all started together, with each server's CPU time over the same span."""
+    cpu_before = [server.cpu_seconds() for server in servers]
+    with children_on(options.placement.client):
+        clients = [
+            subprocess.Popen(
+                _client_command(server, options), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT
+            )
+            for server in servers
+        ]
+    outputs = [client.communicate() for client in clients]
+    span = options.warmup + options.duration
+    results = []
+    for server, before, (stdout, stderr) in zip(servers, cpu_before, outputs, strict=True):
+        server_cpu = server.cpu_seconds() - before
+        if not stdout.strip():
+            raise RuntimeError(f"the client failed against {server.name}: {stderr[-2000:]}")
+        result: dict[str, Any] = json.loads(stdout)
+        if result["errors"] or not result["calls"]:
+            raise RuntimeError(f"{server.name}: {result['errors']} failed calls, first: {result['first_error']}")
+        result["server_cpu_percent"] = round(100 * server_cpu / span, 1)
+        result["client_cpu_percent"] = round(100 * result["client_cpu_seconds"] / span, 1)
+        results.append(result)
+    return results
+
+
+def _client_command(server: RunningServer, options: Options) -> list[str]:
     command = [
         sys.executable, "-m", "benchmarks.head_to_head.client", "--url", server.url, "--tool", server.tool,
         "--arguments", json.dumps(server.arguments), "--concurrency", str(options.concurrency),
@@ -43,18 +76,18 @@ def measure(server: RunningServer, options: Options) -> dict[str, Any]:
     ]  # fmt: skip
     if server.token:
         command += ["--token", server.token]
-    cpu_before = server.cpu_seconds()
-    finished = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
-    server_cpu = server.cpu_seconds() - cpu_before
-    if not finished.stdout.strip():
-        raise RuntimeError(f"the client failed against {server.name}: {finished.stderr[-2000:]}")
-    result: dict[str, Any] = json.loads(finished.stdout)
-    if result["errors"] or not result["calls"]:
-        raise RuntimeError(f"{server.name}: {result['errors']} failed calls, first: {result['first_error']}")
-    span = options.warmup + options.duration
-    result["server_cpu_percent"] = round(100 * server_cpu / span, 1)
-    result["client_cpu_percent"] = round(100 * result["client_cpu_seconds"] / span, 1)
-    return result
+    return command
+
+
+def _round(
+    bare: RunningServer, sentia: RunningServer, options: Options
+) -> Iterator[tuple[RunningServer, dict[str, Any]]]:
+    """One round: both servers loaded at once (side by side), or one after the other (alternate)."""
+    if options.mode == SIDE_BY_SIDE:
+        yield from zip((bare, sentia), measure((bare, sentia), options), strict=True)
+        return
+    for server in (bare, sentia):  # a/b/a/b: drift of the machine hits both alike
+        yield server, measure((server,), options)[0]
 
 
 def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -65,13 +98,14 @@ def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run(options: Options) -> dict[str, Any]:
     results: dict[str, list[dict[str, Any]]] = {"bare": [], "sentia": []}
-    with (
-        bare_server(options.loop, options.http, options.echo) as bare,
-        full_server(options.tool, options.arguments, options.sentia_env) as sentia,
-    ):
-        for index in range(options.rounds):  # a/b/a/b: drift of the machine hits both alike
-            for server in (bare, sentia):
-                figures = measure(server, options)
+    with ExitStack() as running:
+        with children_on(options.placement.server):  # the simulators too: idle once the result is cached
+            bare = running.enter_context(bare_server(options.loop, options.http, options.echo))
+            sentia = running.enter_context(full_server(options.tool, options.arguments, options.sentia_env))
+        placed = options.placement.describe()
+        print(f"servers on CPUs {placed['server'] or 'any'}, client on CPUs {placed['client'] or 'any'}", flush=True)
+        for index in range(options.rounds):
+            for server, figures in _round(bare, sentia, options):
                 results[server.name].append(figures)
                 print(
                     f"round {index + 1} {server.name:>6}: {figures['calls_per_second']:8.1f} calls/s  "
@@ -80,7 +114,12 @@ def run(options: Options) -> dict[str, Any]:
                     flush=True,
                 )
     medians = {name: summarise(rounds) for name, rounds in results.items()}
-    ratio = medians["sentia"]["calls_per_second"] / medians["bare"]["calls_per_second"]
+    # Each round's two figures were measured together (or one just after the other): their ratio cancels the drift of
+    # the machine's speed between rounds, which a ratio of the two medians would not.
+    ratios = [
+        sentia["calls_per_second"] / bare["calls_per_second"]
+        for bare, sentia in zip(results["bare"], results["sentia"], strict=True)
+    ]
     return {
         "method": {
             "bare": f"mcp MCPServer, one {options.echo} echo tool, streamable HTTP stateless + JSON responses",
@@ -92,13 +131,16 @@ def run(options: Options) -> dict[str, Any]:
             "warmup_seconds": options.warmup,
             "duration_seconds": options.duration,
             "rounds": options.rounds,
+            "mode": options.mode,
             "arguments": options.arguments,
             "sentia_env": options.sentia_env,
         },
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": _cpus()},
+        "cpus": options.placement.describe(),
         "rounds": results,
         "median": medians,
-        "ratio": round(ratio, 3),
+        "round_ratios": [round(ratio, 3) for ratio in ratios],
+        "ratio": round(statistics.median(ratios), 3),
     }
 
 
@@ -139,13 +181,35 @@ def parse(argv: list[str] | None) -> tuple[Options, Path]:
         default="async",
         help="the reference's echo tool: a coroutine, or a plain function the SDK runs in a worker thread [async]",
     )
+    parser.add_argument(
+        "--mode",
+        choices=(SIDE_BY_SIDE, ALTERNATE),
+        default=SIDE_BY_SIDE,
+        help="load both servers at once, sharing their CPU, each with its own client (the ratio then holds however "
+        "fast the machine runs at the moment), or one after the other (each server's own throughput) "
+        f"[{SIDE_BY_SIDE}]",
+    )
+    parser.add_argument(
+        "--server-cpu",
+        default="auto",
+        help="the CPU both servers run on, the client on the others: a number, 'auto' (the highest, given two or "
+        "more) or 'none' (the scheduler decides) [auto]",
+    )
     parser.add_argument("--report", type=Path, default=REPORT, help=f"where to write the JSON report [{REPORT}]")
     args = parser.parse_args(argv)
     options = Options(
         args.duration, args.warmup, args.concurrency, args.rounds, args.tool, json.loads(args.arguments),
         args.loop, args.http, dict(item.split("=", 1) for item in args.sentia_env), args.protocol_version, args.echo,
+        _placement(parser, args.server_cpu), args.mode,
     )  # fmt: skip
     return options, args.report
+
+
+def _placement(parser: argparse.ArgumentParser, server_cpu: str) -> Placement:
+    try:
+        return Placement.choose(server_cpu)
+    except ValueError as error:
+        parser.error(f"--server-cpu {server_cpu}: {error}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,13 +218,18 @@ def main(argv: list[str] | None = None) -> int:
     report_path.parent.mkdir(parents=True, exist_ok=True)
     report_path.write_text(json.dumps(report, indent=2) + "\n")
     bare, sentia = report["median"]["bare"], report["median"]["sentia"]
-    print(f"\nmedian of {options.rounds} rounds, {options.concurrency} connections, {options.duration:g} s each:")
+    together = "both servers loaded at once" if options.mode == SIDE_BY_SIDE else "one server at a time"
+    print(
+        f"\nmedian of {options.rounds} rounds, {together}, {options.concurrency} connections per server, "
+        f"{options.duration:g} s each:"
+    )
     for name, figures in ((f"{options.echo} echo", bare), ("sentia", sentia)):
         print(
             f"  {name:>9}: {figures['calls_per_second']:8.1f} calls/s  p50 {figures['p50_ms']:.1f} ms  "
             f"p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms"
         )
-    print(f"  ratio sentia/bare: {report['ratio']:.2f}x   (report: {report_path})")
+    spread = f"rounds {min(report['round_ratios']):.2f}-{max(report['round_ratios']):.2f}"
+    print(f"  ratio sentia/bare: {report['ratio']:.2f}x ({spread})   (report: {report_path})")
     return 0
 
 
