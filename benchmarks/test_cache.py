@@ -21,7 +21,7 @@ ROUND_TRIPS = 200
 
 
 def test_tool_cache_key(benchmark):
-    assert benchmark(tool_cache_key, "inventory-levels", "acme", ARGUMENTS).startswith("tool:v1:acme:")
+    assert benchmark(tool_cache_key, "inventory-levels", "acme", ARGUMENTS).startswith("tool:v2:acme:")
 
 
 async def round_trips(cache: Cache, keys: list[str]) -> int:

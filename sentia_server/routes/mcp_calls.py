@@ -16,10 +16,12 @@ paths' answers for successes, cache hits, refusals and errors.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
 import structlog
 from cachetools import LRUCache
 from mcp.server.auth.middleware.auth_context import auth_context_var
@@ -53,6 +55,7 @@ log = structlog.get_logger(__name__)
 
 TOOLS_CALL = "tools/call"
 _PARAM_HEADER_PREFIX = MCP_PARAM_HEADER_PREFIX.lower().encode()
+_LONG_DIGIT_RUN = re.compile(rb"[0-9]{19}")
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
 RENDERED_BYTES = 8 * 1024 * 1024
@@ -201,8 +204,11 @@ def _tool_call(body: bytes, request: Request) -> tuple[dict[str, Any], str]:
     """The decoded request and its protocol revision, if it is a well-formed `tools/call` of a per-request revision
     that the SDK would accept."""
     try:
-        call = json.loads(body)
-    except (ValueError, RecursionError):
+        # orjson reads an integer beyond 64 bits as a float, which would change an argument's value; a body with 19
+        # digits in a row may hold one, and is read by the standard parser. What orjson refuses otherwise (NaN,
+        # lone surrogates, nesting past 1024) goes to the SDK, which parses and judges the request itself.
+        call = json.loads(body) if _LONG_DIGIT_RUN.search(body) else orjson.loads(body)
+    except (ValueError, RecursionError):  # orjson.JSONDecodeError is a ValueError
         raise _Handover from None
     if not isinstance(call, dict) or call.get("jsonrpc") != "2.0" or call.get("method") != TOOLS_CALL:
         raise _Handover
@@ -228,9 +234,7 @@ def _tool_call(body: bytes, request: Request) -> tuple[dict[str, Any], str]:
 
 def _envelope(request_id: str | int, member: str, payload: str | bytes) -> bytes:
     encoded = payload.encode() if isinstance(payload, str) else payload
-    return (
-        b'{"jsonrpc":"2.0","id":' + json.dumps(request_id).encode() + b',"' + member.encode() + b'":' + encoded + b"}"
-    )
+    return b'{"jsonrpc":"2.0","id":' + orjson.dumps(request_id) + b',"' + member.encode() + b'":' + encoded + b"}"
 
 
 def _with_length(body: bytes) -> list[tuple[bytes, bytes]]:

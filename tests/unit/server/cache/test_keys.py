@@ -1,6 +1,13 @@
 from __future__ import annotations
 
-from sentia_server.cache.keys import canonical_json, tool_cache_key
+import hashlib
+from decimal import Decimal
+
+from sentia_server.cache.keys import KEY_VERSION, canonical_json, tool_cache_key
+
+
+def sha256_of(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_argument_order_does_not_change_the_key():
@@ -11,7 +18,7 @@ def test_argument_order_does_not_change_the_key():
 
 def test_tenant_tool_and_arguments_each_separate_entries():
     base = tool_cache_key("list-tools", "acme", {"category": "system"})
-    assert base.startswith("tool:v1:acme:list-tools:")
+    assert base == f"tool:{KEY_VERSION}:acme:list-tools:" + sha256_of('{"category":"system"}')
     assert base != tool_cache_key("list-tools", "other", {"category": "system"})
     assert base != tool_cache_key("system-status", "acme", {"category": "system"})
     assert base != tool_cache_key("list-tools", "acme", {"category": None})
@@ -19,3 +26,14 @@ def test_tenant_tool_and_arguments_each_separate_entries():
 
 def test_canonical_json_is_compact_sorted_and_keeps_unicode():
     assert canonical_json({"b": "Zürich", "a": [1, 2]}) == '{"a":[1,2],"b":"Zürich"}'
+
+
+def test_nested_keys_are_sorted_at_every_level_and_non_string_keys_are_spelled_as_strings():
+    assert canonical_json({"z": {"b": 1, "a": [{"d": 1, "c": 2}]}, "a": None}) == (
+        '{"a":null,"z":{"a":[{"c":2,"d":1}],"b":1}}'
+    )
+    assert canonical_json({2: "b", 1: "a"}) == '{"1":"a","2":"b"}'
+
+
+def test_a_value_without_a_json_type_is_spelled_as_its_str():
+    assert canonical_json({"amount": Decimal("1.10")}) == '{"amount":"1.10"}'
