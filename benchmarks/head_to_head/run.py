@@ -9,6 +9,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -42,8 +43,7 @@ class Options:
 
 
 def measure(servers: Sequence[RunningServer], options: Options) -> list[dict[str, Any]]:
-    """One client process per server, all started together, with each server's CPU time over the same span."""
-    cpu_before = [server.cpu_seconds() for server in servers]
+    """One client process per server, all started together, with each server's CPU time while measured calls ran."""
     with children_on(options.placement.client):
         clients = [
             subprocess.Popen(
@@ -51,17 +51,20 @@ def measure(servers: Sequence[RunningServer], options: Options) -> list[dict[str
             )
             for server in servers
         ]
+    time.sleep(options.warmup)  # the servers' CPU time is read over the measured span only
+    cpu_before = [server.cpu_seconds() for server in servers]
     outputs = [client.communicate() for client in clients]
-    span = options.warmup + options.duration
+    cpu_after = [server.cpu_seconds() for server in servers]
     results = []
-    for server, before, (stdout, stderr) in zip(servers, cpu_before, outputs, strict=True):
-        server_cpu = server.cpu_seconds() - before
+    for server, before, after, (stdout, stderr) in zip(servers, cpu_before, cpu_after, outputs, strict=True):
         if not stdout.strip():
             raise RuntimeError(f"the client failed against {server.name}: {stderr[-2000:]}")
         result: dict[str, Any] = json.loads(stdout)
         if result["errors"] or not result["calls"]:
             raise RuntimeError(f"{server.name}: {result['errors']} failed calls, first: {result['first_error']}")
-        result["server_cpu_percent"] = round(100 * server_cpu / span, 1)
+        result["server_cpu_percent"] = round(100 * (after - before) / result["seconds"], 1)
+        result["server_cpu_us_per_call"] = round(1e6 * (after - before) / result["calls"], 1)
+        span = options.warmup + options.duration
         result["client_cpu_percent"] = round(100 * result["client_cpu_seconds"] / span, 1)
         results.append(result)
     return results
@@ -90,9 +93,21 @@ def _round(
         yield server, measure((server,), options)[0]
 
 
+def _line(figures: dict[str, Any]) -> str:
+    return (
+        f"{figures['calls_per_second']:8.1f} calls/s  "
+        f"p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms  "
+        f"server CPU {figures['server_cpu_percent']:.0f}%, {figures['server_cpu_us_per_call']:.0f} µs/call  "
+        f"client CPU {figures['client_cpu_percent']:.0f}%"
+    )
+
+
 def summarise(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """Median of each figure over the rounds."""
-    keys = ("calls_per_second", "p50_ms", "p95_ms", "p99_ms", "server_cpu_percent", "client_cpu_percent")
+    keys = (
+        "calls_per_second", "p50_ms", "p95_ms", "p99_ms",
+        "server_cpu_percent", "server_cpu_us_per_call", "client_cpu_percent",
+    )  # fmt: skip
     return {key: round(statistics.median(round_[key] for round_ in rounds), 3) for key in keys}
 
 
@@ -107,12 +122,7 @@ def run(options: Options) -> dict[str, Any]:
         for index in range(options.rounds):
             for server, figures in _round(bare, sentia, options):
                 results[server.name].append(figures)
-                print(
-                    f"round {index + 1} {server.name:>6}: {figures['calls_per_second']:8.1f} calls/s  "
-                    f"p50 {figures['p50_ms']:.1f} ms  p95 {figures['p95_ms']:.1f} ms  p99 {figures['p99_ms']:.1f} ms  "
-                    f"server CPU {figures['server_cpu_percent']:.0f}%  client CPU {figures['client_cpu_percent']:.0f}%",
-                    flush=True,
-                )
+                print(f"round {index + 1} {server.name:>6}: {_line(figures)}", flush=True)
     medians = {name: summarise(rounds) for name, rounds in results.items()}
     # Each round's two figures were measured together (or one just after the other): their ratio cancels the drift of
     # the machine's speed between rounds, which a ratio of the two medians would not.
@@ -140,6 +150,15 @@ def run(options: Options) -> dict[str, Any]:
         "rounds": results,
         "median": medians,
         "round_ratios": [round(ratio, 3) for ratio in ratios],
+        # The same comparison by cost: the bare server's CPU per call over Sentia's, per round. Side by side it should
+        # agree with the throughput ratio; a gap would mean the scheduler shared the CPU unevenly.
+        "cpu_per_call_ratio": round(
+            statistics.median(
+                bare["server_cpu_us_per_call"] / sentia["server_cpu_us_per_call"]
+                for bare, sentia in zip(results["bare"], results["sentia"], strict=True)
+            ),
+            3,
+        ),
         "ratio": round(statistics.median(ratios), 3),
     }
 
@@ -230,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     spread = f"rounds {min(report['round_ratios']):.2f}-{max(report['round_ratios']):.2f}"
     print(f"  ratio sentia/bare: {report['ratio']:.2f}x ({spread})   (report: {report_path})")
+    print(f"  the same by CPU per call (bare/sentia): {report['cpu_per_call_ratio']:.2f}x")
     return 0
 
 

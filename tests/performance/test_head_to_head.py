@@ -78,8 +78,10 @@ def test_one_command_reports_both_servers_and_their_ratio(mode: str, tmp_path: P
         assert figures["calls"] > 0
         assert figures["errors"] == 0
         assert figures["server_cpu_percent"] > 0
+        assert figures["server_cpu_us_per_call"] > 0
     bare, sentia = report["rounds"]["bare"][0], report["rounds"]["sentia"][0]
     assert report["round_ratios"] == [round(sentia["calls_per_second"] / bare["calls_per_second"], 3)]
     assert report["ratio"] == report["round_ratios"][0]
+    assert report["cpu_per_call_ratio"] == round(bare["server_cpu_us_per_call"] / sentia["server_cpu_us_per_call"], 3)
     if len(CPUS) >= 2:
         assert report["cpus"] == {"server": [max(CPUS)], "client": sorted(CPUS - {max(CPUS)})}
