@@ -37,3 +37,14 @@ def test_nested_keys_are_sorted_at_every_level_and_non_string_keys_are_spelled_a
 
 def test_a_value_without_a_json_type_is_spelled_as_its_str():
     assert canonical_json({"amount": Decimal("1.10")}) == '{"amount":"1.10"}'
+
+
+def test_an_integer_beyond_64_bits_is_spelled_in_full_and_keys_a_call():
+    # A cacheable tool may take an unbounded integer (shopify-get-products' inventory_min): its key must not fail.
+    assert (
+        canonical_json({"b": 10**30, "a": -(2**63) - 1})
+        == '{"a":-9223372036854775809,"b":1000000000000000000000000000000}'
+    )
+    assert tool_cache_key("shopify-get-products", "acme", {"inventory_min": 10**30}) != tool_cache_key(
+        "shopify-get-products", "acme", {"inventory_min": 10**30 + 1}
+    )
